@@ -1,0 +1,11 @@
+/** Writes the generated JSON Schemas to `schemas/` (`npm run schemas`). */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderSchemas } from './render.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+for (const [file, text] of Object.entries(renderSchemas())) {
+  await writeFile(path.join(root, 'schemas', file), text);
+  process.stdout.write(`wrote schemas/${file}\n`);
+}
