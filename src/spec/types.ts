@@ -100,6 +100,7 @@ export interface OperationSpec {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path?: string;
   query?: Record<string, string | number | boolean>;
+  params?: string;
   body?: string;
   tool?: string;
   arguments?: string;
@@ -204,6 +205,8 @@ export interface TargetSpec {
   connector: string;
   object?: string;
   operation?: string;
+  /** Operation for records already linked to a target record, when it differs (Pipedrive PATCH). */
+  updateOperation?: string;
   table?: string;
   delivery?: DeliverySpec;
 }

@@ -76,6 +76,7 @@ const operation = strictObject(
     method: { enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], description: 'HTTP method (HTTP transport).' },
     path: text('Path below the base URL; `{id}` and `{idProperty}` are filled in.', { examples: ['/crm/v3/objects/deals/{id}'] }),
     query: mapOf({ type: ['string', 'number', 'boolean'] }, 'Fixed query parameters.'),
+    params: jsonata('Builds query parameters from the same inputs as `body` (a SOQL query with the cursor in it).', '{"q": "SELECT Id FROM Account WHERE SystemModstamp > " & since}'),
     body: jsonata(
       'Builds the request body (HTTP) from `record` (fields), `records` (a batch), `id`, `since` (cursor value) and `idProperty`.',
       '{"properties": record}',

@@ -51,7 +51,8 @@ const target = strictObject(
   {
     connector: name('Connector written to.'),
     object: text('Object of an HTTP connector.', { examples: ['deals'] }),
-    operation: text('Write operation of that object.', { examples: ['batchUpsert'] }),
+    operation: text('Write operation of that object: an upsert, or the create used for new records.', { examples: ['batchUpsert', 'create'] }),
+    updateOperation: text('Write operation for records already linked to a target record, when the API has no upsert.', { examples: ['update'] }),
     table: text('Table of a `sql` connector.', { examples: ['bookmarks'] }),
     delivery,
   },

@@ -1,0 +1,166 @@
+/** Stage 3: names unique, and every connector, object, operation, table and property a pipeline names exists. */
+import type { ConnectorDocument, OperationKind, PipelineDocument } from '../types.js';
+import { didYouMean } from '../suggest.js';
+import { VENDOR_HOOK_MODULES } from '../../vendors/catalog.js';
+import type { LoadedFile, Reporter } from './context.js';
+
+export const READ_KINDS: ReadonlySet<OperationKind> = new Set(['list', 'search']);
+export const WRITE_KINDS: ReadonlySet<OperationKind> = new Set(['create', 'update', 'upsert', 'delete', 'batchCreate', 'batchUpdate', 'batchUpsert', 'execute']);
+
+export interface Catalog {
+  connectors: Map<string, LoadedFile<ConnectorDocument>>;
+  pipelines: Map<string, LoadedFile<PipelineDocument>>;
+}
+
+export function buildCatalog(files: LoadedFile[], reporter: Reporter): Catalog {
+  const catalog: Catalog = { connectors: new Map(), pipelines: new Map() };
+  for (const f of files) {
+    const name = f.doc.metadata?.name;
+    if (typeof name !== 'string') continue;
+    const map = (f.kind === 'Connector' ? catalog.connectors : catalog.pipelines) as Map<string, LoadedFile>;
+    const first = map.get(name);
+    if (first) {
+      reporter.at(f.parsed, ['metadata', 'name'], 'ref-duplicate-name', `${f.kind.toLowerCase()} \`${name}\` is already declared in ${first.parsed.file}`);
+      continue;
+    }
+    map.set(name, f);
+  }
+  return catalog;
+}
+
+export function checkConnector(f: LoadedFile<ConnectorDocument>, reporter: Reporter): void {
+  const spec = f.doc.spec;
+  if (spec.hooks !== undefined && !VENDOR_HOOK_MODULES[spec.hooks]) {
+    reporter.at(f.parsed, ['spec', 'hooks'], 'ref-unknown-hook', `no vendor hook module \`${spec.hooks}\`${didYouMean(spec.hooks, Object.keys(VENDOR_HOOK_MODULES))}`, {
+      hint: `known modules: ${Object.keys(VENDOR_HOOK_MODULES).join(', ')}`,
+    });
+  }
+  for (const [objName, obj] of Object.entries(spec.objects ?? {})) {
+    for (const [opName, op] of Object.entries(obj.operations)) {
+      for (const which of ['encode', 'decode'] as const) {
+        const hook = op.hooks?.[which];
+        if (hook === undefined) continue;
+        const [mod, fn] = hook.split('.', 2);
+        const known = VENDOR_HOOK_MODULES[mod ?? ''];
+        if (!known || !fn || !known.includes(fn)) {
+          const all = Object.entries(VENDOR_HOOK_MODULES).flatMap(([m, fns]) => fns.map((x) => `${m}.${x}`));
+          reporter.at(f.parsed, ['spec', 'objects', objName, 'operations', opName, 'hooks', which], 'ref-unknown-hook', `no vendor hook \`${hook}\`${didYouMean(hook, all)}`);
+        }
+      }
+    }
+  }
+  const sub = spec.webhooks?.subscribe?.operation;
+  if (sub) {
+    const [objName, opName] = sub.split('.', 2);
+    const obj = spec.objects?.[objName ?? ''];
+    if (!obj || !opName || !obj.operations[opName]) {
+      reporter.at(f.parsed, ['spec', 'webhooks', 'subscribe', 'operation'], 'ref-unknown-operation', `\`${sub}\` is not an operation of this connector (write it as \`object.operation\`)`);
+    }
+  }
+}
+
+export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog, reporter: Reporter): void {
+  const spec = f.doc.spec;
+  const connectorOf = (name: string, path: Array<string | number>): ConnectorDocument | undefined => {
+    const c = catalog.connectors.get(name)?.doc;
+    if (!c) {
+      reporter.at(f.parsed, path, 'ref-unknown-connector', `no connector named \`${name}\`${didYouMean(name, catalog.connectors.keys())}`, {
+        hint: catalog.connectors.size ? `known connectors: ${[...catalog.connectors.keys()].join(', ')}` : 'pass the connector files too, e.g. `syncd validate connectors/ pipelines/`',
+      });
+    }
+    return c;
+  };
+
+  // Source
+  const src = spec.source;
+  const srcPath = ['spec', 'source'];
+  const sc = connectorOf(src.connector, [...srcPath, 'connector']);
+  let sourceFields: Set<string> | undefined;
+  if (sc && src.type === 'table') {
+    if ((sc.spec.transport ?? 'http') !== 'sql') {
+      reporter.at(f.parsed, [...srcPath, 'connector'], 'ref-operation-kind', `connector \`${src.connector}\` is not a database (\`transport: sql\`); a \`table\` source needs one`);
+    } else {
+      const t = sc.spec.tables?.[src.table];
+      if (!t) reporter.at(f.parsed, [...srcPath, 'table'], 'ref-unknown-table', `connector \`${src.connector}\` has no table \`${src.table}\`${didYouMean(src.table, Object.keys(sc.spec.tables ?? {}))}`);
+      else {
+        sourceFields = new Set(Object.keys(t.columns));
+        if (!t.columns[src.cursor.field]) reporter.at(f.parsed, [...srcPath, 'cursor', 'field'], 'ref-unknown-column', `table \`${src.table}\` has no column \`${src.cursor.field}\`${didYouMean(src.cursor.field, Object.keys(t.columns))}`);
+      }
+    }
+  } else if (sc && (src.type === 'poll' || src.type === 'webhook')) {
+    const obj = sc.spec.objects?.[src.object];
+    if (!obj) {
+      reporter.at(f.parsed, [...srcPath, 'object'], 'ref-unknown-object', `connector \`${src.connector}\` has no object \`${src.object}\`${didYouMean(src.object, Object.keys(sc.spec.objects ?? {}))}`);
+    } else {
+      sourceFields = new Set(Object.keys(obj.properties));
+      if (src.type === 'poll') {
+        const opName = src.operation ?? 'list';
+        const op = obj.operations[opName];
+        if (!op) reporter.at(f.parsed, [...srcPath, src.operation ? 'operation' : 'object'], 'ref-unknown-operation', `object \`${src.object}\` has no operation \`${opName}\`${didYouMean(opName, Object.keys(obj.operations))}`);
+        else if (!READ_KINDS.has(op.kind)) reporter.at(f.parsed, [...srcPath, 'operation'], 'ref-operation-kind', `operation \`${opName}\` is a \`${op.kind}\`; a poll source needs a \`list\` or \`search\``);
+        if (!obj.properties[src.cursor.field]) reporter.at(f.parsed, [...srcPath, 'cursor', 'field'], 'ref-unknown-property', `object \`${src.object}\` has no property \`${src.cursor.field}\`${didYouMean(src.cursor.field, Object.keys(obj.properties))}`);
+      } else {
+        if (!sc.spec.webhooks) reporter.at(f.parsed, [...srcPath, 'connector'], 'webhook-unsupported', `connector \`${src.connector}\` declares no \`webhooks\`, so it cannot feed a webhook source`);
+        if (src.fetch && !obj.operations[src.fetch]) reporter.at(f.parsed, [...srcPath, 'fetch'], 'ref-unknown-operation', `object \`${src.object}\` has no operation \`${src.fetch}\``);
+      }
+    }
+  }
+
+  // Target
+  const tgt = spec.target;
+  const tPath = ['spec', 'target'];
+  const tc = connectorOf(tgt.connector, [...tPath, 'connector']);
+  let targetProps: Set<string> | undefined;
+  if (tc) {
+    if ((tc.spec.transport ?? 'http') === 'sql') {
+      if (!tgt.table) reporter.at(f.parsed, tPath, 'schema-required', 'a database target needs `table`', { key: true });
+      else {
+        const t = tc.spec.tables?.[tgt.table];
+        if (!t) reporter.at(f.parsed, [...tPath, 'table'], 'ref-unknown-table', `connector \`${tgt.connector}\` has no table \`${tgt.table}\`${didYouMean(tgt.table, Object.keys(tc.spec.tables ?? {}))}`);
+        else {
+          targetProps = new Set(Object.keys(t.columns));
+          if (!t.writable) reporter.at(f.parsed, [...tPath, 'table'], 'target-not-writable', `table \`${tgt.table}\` is not declared \`writable: true\` in connector \`${tgt.connector}\``);
+        }
+      }
+    } else {
+      if (!tgt.object || !tgt.operation) reporter.at(f.parsed, tPath, 'schema-required', 'an HTTP target needs `object` and `operation`', { key: true });
+      else {
+        const obj = tc.spec.objects?.[tgt.object];
+        if (!obj) reporter.at(f.parsed, [...tPath, 'object'], 'ref-unknown-object', `connector \`${tgt.connector}\` has no object \`${tgt.object}\`${didYouMean(tgt.object, Object.keys(tc.spec.objects ?? {}))}`);
+        else {
+          targetProps = new Set(Object.keys(obj.properties));
+          const op = obj.operations[tgt.operation];
+          if (!op) reporter.at(f.parsed, [...tPath, 'operation'], 'ref-unknown-operation', `object \`${tgt.object}\` has no operation \`${tgt.operation}\`${didYouMean(tgt.operation, Object.keys(obj.operations))}`);
+          else if (!WRITE_KINDS.has(op.kind)) reporter.at(f.parsed, [...tPath, 'operation'], 'ref-operation-kind', `operation \`${tgt.operation}\` is a \`${op.kind}\`, which does not write`);
+          if (tgt.updateOperation !== undefined) {
+            const up = obj.operations[tgt.updateOperation];
+            if (!up) reporter.at(f.parsed, [...tPath, 'updateOperation'], 'ref-unknown-operation', `object \`${tgt.object}\` has no operation \`${tgt.updateOperation}\`${didYouMean(tgt.updateOperation, Object.keys(obj.operations))}`);
+            else if (up.kind !== 'update' && up.kind !== 'batchUpdate') reporter.at(f.parsed, [...tPath, 'updateOperation'], 'ref-operation-kind', `operation \`${tgt.updateOperation}\` is a \`${up.kind}\`; \`updateOperation\` needs an \`update\` or \`batchUpdate\``);
+          }
+        }
+      }
+    }
+  }
+
+  // Field maps and match rules against the target's properties
+  const checkProp = (prop: string, path: Array<string | number>): void => {
+    if (targetProps && !targetProps.has(prop)) {
+      reporter.at(f.parsed, path, 'ref-unknown-property', `the target has no property \`${prop}\`${didYouMean(prop, targetProps)}`);
+    }
+  };
+  const hasTransforms = (spec.transforms ?? []).some((t) => t.type === 'jsonata');
+  const fieldSets: Array<[Array<string | number>, Record<string, { from?: string; expr?: string; to: string }>]> = [[['spec', 'fields'], spec.fields]];
+  for (const [tenant, o] of Object.entries(spec.tenants ?? {})) if (o.fields) fieldSets.push([['spec', 'tenants', tenant, 'fields'], o.fields]);
+  for (const [base, fields] of fieldSets) {
+    for (const [canon, fm] of Object.entries(fields)) {
+      checkProp(fm.to, [...base, canon, 'to']);
+      // Without a reshaping transform the source's own fields are known, so `from` can be checked.
+      if (!hasTransforms && sourceFields && fm.from && !fm.expr && !sourceFields.has(fm.from.split('.')[0] as string)) {
+        reporter.at(f.parsed, [...base, canon, 'from'], 'ref-unknown-property', `the source has no field \`${fm.from}\`${didYouMean(fm.from, sourceFields)}`);
+      }
+    }
+  }
+  (spec.match?.rules ?? []).forEach((r, i) => {
+    if ('property' in r) checkProp(r.property, ['spec', 'match', 'rules', i, 'property']);
+  });
+}

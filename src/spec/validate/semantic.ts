@@ -1,0 +1,93 @@
+/** Stage 5: policies that make sense together. Runs only on files without earlier errors. */
+import type { ConnectorDocument, PipelineDocument } from '../types.js';
+import { parseDuration } from '../duration.js';
+import type { Catalog } from './references.js';
+import type { LoadedFile, Reporter } from './context.js';
+
+const DEFAULT_AUTO_LINK = 0.92;
+const DEFAULT_REVIEW = 0.75;
+
+export function checkConnectorSemantics(f: LoadedFile<ConnectorDocument>, reporter: Reporter): void {
+  const spec = f.doc.spec;
+  const composio = spec.auth?.type === 'composio';
+  for (const [objName, obj] of Object.entries(spec.objects ?? {})) {
+    for (const [opName, op] of Object.entries(obj.operations)) {
+      const path = ['spec', 'objects', objName, 'operations', opName];
+      if (composio && !op.tool) reporter.at(f.parsed, path, 'transport-mismatch', `operation \`${opName}\` needs a \`tool\`: this connector executes Composio tools`, { key: true });
+      if (!composio && op.tool) reporter.at(f.parsed, [...path, 'tool'], 'transport-mismatch', 'a `tool` needs `auth.type: composio`; this connector calls the API directly');
+      if (!composio && (!op.method || !op.path)) reporter.at(f.parsed, path, 'transport-mismatch', `operation \`${opName}\` needs \`method\` and \`path\``, { key: true });
+      if (op.kind.startsWith('batch') && op.maxBatch === undefined) reporter.at(f.parsed, path, 'batch-exceeds-limit', `batch operation \`${opName}\` should declare \`maxBatch\`; syncd will send one record per call`, { key: true, severity: 'warning' });
+      if ((op.kind === 'upsert' || op.kind === 'batchUpsert') && op.idProperty && !obj.properties[op.idProperty]) {
+        reporter.at(f.parsed, [...path, 'idProperty'], 'ref-unknown-property', `\`${op.idProperty}\` is not a property of \`${objName}\``);
+      }
+    }
+  }
+  if (spec.webhooks?.verify.type === 'none') {
+    reporter.at(f.parsed, ['spec', 'webhooks', 'verify', 'type'], 'webhook-unsupported', 'webhook deliveries are not verified: anyone who can reach the port can inject events', { severity: 'warning' });
+  }
+}
+
+export function checkPipelineSemantics(f: LoadedFile<PipelineDocument>, catalog: Catalog, reporter: Reporter): void {
+  const spec = f.doc.spec;
+  // Thresholds
+  (spec.match?.rules ?? []).forEach((r, i) => {
+    if (r.type !== 'fuzzyName') return;
+    const auto = r.autoLink ?? DEFAULT_AUTO_LINK;
+    const review = r.review ?? DEFAULT_REVIEW;
+    if (review >= auto) {
+      reporter.at(f.parsed, ['spec', 'match', 'rules', i, r.review !== undefined ? 'review' : 'autoLink'], 'thresholds-order', `\`review\` (${review}) must be lower than \`autoLink\` (${auto}); otherwise no match ever waits for review`);
+    }
+  });
+  // A key used for matching must not be rewritten by the CRM.
+  const crmOwnedTargets = new Map<string, string>();
+  for (const [canon, fm] of Object.entries(spec.fields)) if (fm.owner === 'crm_wins') crmOwnedTargets.set(fm.to, canon);
+  (spec.match?.rules ?? []).forEach((r, i) => {
+    if (!('property' in r)) return;
+    const canon = crmOwnedTargets.get(r.property);
+    if (canon) {
+      reporter.at(f.parsed, ['spec', 'match', 'rules', i, 'property'], 'match-key-crm-owned', `match key \`${r.property}\` is the target of field \`${canon}\`, which is \`crm_wins\`: a CRM edit would change the key records are matched on`, {
+        hint: 'make the key field local_wins or immutable_after_bind, or match on another property',
+      });
+    }
+  });
+  // Immutable fields take their value from the record, not from a computation.
+  for (const [canon, fm] of Object.entries(spec.fields)) {
+    if (fm.owner === 'immutable_after_bind' && fm.expr) {
+      reporter.at(f.parsed, ['spec', 'fields', canon, 'expr'], 'immutable-computed', `field \`${canon}\` is immutable_after_bind but computed by an expression; a change in the expression would be rejected as a conflict on every record`, {
+        hint: 'map it with `from:` to a stored field',
+      });
+    }
+    if (fm.onConflict && fm.owner !== 'merge_with_audit') {
+      reporter.at(f.parsed, ['spec', 'fields', canon, 'onConflict'], 'schema-invalid', '`onConflict` applies only to `merge_with_audit` fields', { severity: 'warning' });
+    }
+  }
+  // A field syncd would write must not land on a read-only property.
+  const tc = catalog.connectors.get(spec.target.connector)?.doc;
+  const targetObject = spec.target.object ? tc?.spec.objects?.[spec.target.object] : undefined;
+  for (const [canon, fm] of Object.entries(spec.fields)) {
+    const prop = targetObject?.properties[fm.to];
+    if (prop?.readOnly && (fm.owner === 'local_wins' || fm.owner === 'merge_with_audit')) {
+      reporter.at(f.parsed, ['spec', 'fields', canon, 'to'], 'target-not-writable', `\`${fm.to}\` is read-only in \`${spec.target.connector}\`, but field \`${canon}\` is ${fm.owner} and would write it`, {
+        hint: 'use crm_wins or immutable_after_bind for values the CRM assigns',
+      });
+    }
+  }
+  // Delivery
+  const op = spec.target.object && spec.target.operation ? tc?.spec.objects?.[spec.target.object]?.operations[spec.target.operation] : undefined;
+  const batchSize = spec.target.delivery?.batchSize;
+  if (op && batchSize !== undefined) {
+    const limit = op.kind.startsWith('batch') ? (op.maxBatch ?? 1) : 1;
+    if (batchSize > limit) {
+      reporter.at(f.parsed, ['spec', 'target', 'delivery', 'batchSize'], 'batch-exceeds-limit', `batchSize ${batchSize} exceeds what \`${spec.target.operation}\` accepts (${limit})`);
+    }
+  }
+  if (spec.target.delivery?.deadLetter === false) {
+    reporter.at(f.parsed, ['spec', 'target', 'delivery', 'deadLetter'], 'dead-letter-off', 'writes that exhaust their retries will be dropped instead of kept for replay', { severity: 'warning' });
+  }
+  const src = spec.source;
+  if (src.type === 'poll' || src.type === 'table') {
+    const every = parseDuration(src.schedule.every);
+    if (every !== undefined && every < 1000) reporter.at(f.parsed, ['spec', 'source', 'schedule', 'every'], 'duration-invalid', 'polling more often than once a second wastes the rate budget', { severity: 'warning' });
+    if (every === 0) reporter.at(f.parsed, ['spec', 'source', 'schedule', 'every'], 'duration-invalid', 'the schedule interval must be longer than zero');
+  }
+}
