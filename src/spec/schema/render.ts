@@ -1,10 +1,13 @@
 import { connectorSchema } from './connectorSchema.js';
 import { pipelineSchema } from './pipelineSchema.js';
+import { renderDiagnosticsDoc, renderReferenceDoc } from './renderDocs.js';
 
-/** The committed schema files, by file name, exactly as written to `schemas/`. */
+/** The generated files, by path relative to the repository root, exactly as committed. */
 export function renderSchemas(): Record<string, string> {
   return {
-    'connector.v1.schema.json': JSON.stringify(connectorSchema(), null, 2) + '\n',
-    'pipeline.v1.schema.json': JSON.stringify(pipelineSchema(), null, 2) + '\n',
+    'schemas/connector.v1.schema.json': JSON.stringify(connectorSchema(), null, 2) + '\n',
+    'schemas/pipeline.v1.schema.json': JSON.stringify(pipelineSchema(), null, 2) + '\n',
+    'docs/reference.md': renderReferenceDoc(),
+    'docs/diagnostics.md': renderDiagnosticsDoc(),
   };
 }

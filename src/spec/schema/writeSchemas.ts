@@ -1,4 +1,4 @@
-/** Writes the generated JSON Schemas to `schemas/` (`npm run schemas`). */
+/** Writes the generated JSON Schemas and reference docs (`npm run schemas`). */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,6 @@ import { renderSchemas } from './render.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 for (const [file, text] of Object.entries(renderSchemas())) {
-  await writeFile(path.join(root, 'schemas', file), text);
-  process.stdout.write(`wrote schemas/${file}\n`);
+  await writeFile(path.join(root, file), text);
+  process.stdout.write(`wrote ${file}\n`);
 }
