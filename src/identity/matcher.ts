@@ -1,36 +1,23 @@
 /**
  * Identity matching: which remote record, if any, a local record is. Strategies run in the order
- * the pipeline declares them and the first one that finds a candidate worth a decision decides;
- * later strategies are not consulted, so an ambiguous exact key is never overridden by a looser
- * fuzzy name.
+ * the pipeline declares them (a declared `link` first of all, as the pipeline schema documents)
+ * and the first one that finds a candidate worth a decision decides; later strategies are not
+ * consulted, so an ambiguous exact key is never overridden by a looser fuzzy name.
  */
 import {
   findCandidates,
+  strategyThresholds,
   type CandidateSource,
   type LocalRecord,
   type MatchStrategy,
   type StrategyType,
 } from './strategies.js';
 
-/** The strategies and default thresholds of one matching rule set. */
+/** A rule set: the `match` block of a pipeline (other members of it are ignored here). */
 export interface MatchRules {
-  /** Tried in this order. */
-  readonly strategies: readonly MatchStrategy[];
-  /**
-   * Score from which a candidate is linked automatically (the engine still lists the match in the
-   * review queue so an operator can undo it). Exact keys score 1.0, so they link at any value ≤ 1.
-   * @defaultValue {@link DEFAULT_AUTO_LINK}
-   */
-  readonly autoLink?: number;
-  /**
-   * Score from which a candidate below `autoLink` waits for an operator; below it the record is new.
-   * @defaultValue {@link DEFAULT_REVIEW}
-   */
-  readonly review?: number;
+  /** Tried in this order, except that a `link` rule is always tried first. */
+  readonly rules: readonly MatchStrategy[];
 }
-
-export const DEFAULT_AUTO_LINK = 0.95;
-export const DEFAULT_REVIEW = 0.75;
 
 export type MatchDecision = 'link' | 'review' | 'new';
 
@@ -76,49 +63,13 @@ function byScoreThenId(a: { score: number; remoteId: string }, b: { score: numbe
   return b.score - a.score || (a.remoteId < b.remoteId ? -1 : a.remoteId > b.remoteId ? 1 : 0);
 }
 
-function thresholds(rules: MatchRules, strategy: MatchStrategy): { autoLink: number; review: number } {
-  return {
-    autoLink: strategy.autoLink ?? rules.autoLink ?? DEFAULT_AUTO_LINK,
-    review: strategy.review ?? rules.review ?? DEFAULT_REVIEW,
-  };
-}
-
-/**
- * Problems with a rule set (empty when it is usable): thresholds outside [0, 1], `review` above
- * `autoLink`, strategies without their field or property, a strategy listed twice.
- */
-export function checkMatchRules(rules: MatchRules): string[] {
-  const problems: string[] = [];
-  const inRange = (where: string, name: string, v: number | undefined): void => {
-    if (v !== undefined && !(v >= 0 && v <= 1)) problems.push(`${where}: ${name} must be between 0 and 1, got ${v}`);
-  };
-  inRange('rules', 'autoLink', rules.autoLink);
-  inRange('rules', 'review', rules.review);
-  if (rules.strategies.length === 0) problems.push('rules: at least one strategy is needed');
-  const seen = new Set<string>();
-  rules.strategies.forEach((s, i) => {
-    const where = `strategies[${i}] (${s.type})`;
-    inRange(where, 'autoLink', s.autoLink);
-    inRange(where, 'review', s.review);
-    const t = thresholds(rules, s);
-    if (t.review > t.autoLink) problems.push(`${where}: review (${t.review}) is above autoLink (${t.autoLink})`);
-    if (s.type !== 'existing_link') {
-      if (!s.field) problems.push(`${where}: field is required`);
-      if (!s.property) problems.push(`${where}: property is required`);
-    }
-    const id = s.type === 'existing_link' ? s.type : `${s.type}:${s.field}:${s.property}`;
-    if (seen.has(id)) problems.push(`${where}: the same strategy is listed twice`);
-    seen.add(id);
-  });
-  return problems;
-}
-
 /**
  * Matches `record` against the remote side.
  *
  * For each strategy in order: candidates are found and scored (the best score per remote record
  * counts), pairs an operator rejected are set aside, and among the rest those scoring at least
- * `review` are considered. If none is, the next strategy runs. Otherwise this strategy decides:
+ * `review` are considered (identifiers and exact keys score 1.0 and use 1.0 for both thresholds;
+ * `fuzzyName` has its own). If none is, the next strategy runs. Otherwise this strategy decides:
  * - exactly one candidate at or above `autoLink` (score ≥ autoLink) → `link`;
  * - several different candidates at or above `autoLink` (e.g. two CRM companies with one domain)
  *   → `review`, ambiguous, never a link;
@@ -143,8 +94,9 @@ export async function matchRecord(
   };
   const listed = (): MatchCandidate[] => [...seen.values()].sort(byScoreThenId);
 
-  for (const strategy of rules.strategies) {
-    const { autoLink, review } = thresholds(rules, strategy);
+  const ordered = [...rules.rules.filter((r) => r.type === 'link'), ...rules.rules.filter((r) => r.type !== 'link')];
+  for (const strategy of ordered) {
+    const { autoLink, review } = strategyThresholds(strategy);
     const best = new Map<string, Evaluated>();
     for (const c of await findCandidates(strategy, record, source)) {
       const prev = best.get(c.remote.id);

@@ -42,23 +42,18 @@ export interface CandidateSource {
 }
 
 /**
- * Per-strategy thresholds, overriding the rule set's. Both are similarity scores in [0, 1].
+ * The strategies mirror the pipeline file's `match.rules` entries (the `matcher` components of
+ * the spec), so a parsed pipeline's rules are passed as they are.
  */
-export interface StrategyThresholds {
-  /** A candidate scoring at least this is linked automatically (and still listed for review). */
-  readonly autoLink?: number;
-  /** A candidate scoring at least this (and below `autoLink`) waits in the review queue. */
-  readonly review?: number;
+
+/** Follow the link syncd already holds for this record. */
+export interface LinkStrategy {
+  readonly type: 'link';
 }
 
-/** Follow the link the store already holds for this record. */
-export interface ExistingLinkStrategy extends StrategyThresholds {
-  readonly type: 'existing_link';
-}
-
-/** Equality of an identifier carried by both sides (our id stored in the CRM, or the CRM's id kept locally). */
-export interface ExternalIdStrategy extends StrategyThresholds {
-  readonly type: 'external_id';
+/** Equality of an identifier carried by both sides (our id stored in the CRM, or the CRM's id kept locally). Scores 1.0. */
+export interface ExternalIdStrategy {
+  readonly type: 'externalId';
   /** Local field holding the identifier, e.g. `id`. A dotted path reads nested objects. */
   readonly field: string;
   /** Remote property holding the same identifier, e.g. `quotey_quote_id`. */
@@ -66,7 +61,7 @@ export interface ExternalIdStrategy extends StrategyThresholds {
 }
 
 /** Equality of a normalised key: email, registrable domain or LinkedIn slug. Scores 1.0. */
-export interface ExactKeyStrategy extends StrategyThresholds {
+export interface ExactKeyStrategy {
   readonly type: KeyKind;
   /** Local field holding the key (a string or a list of strings), e.g. `website`. */
   readonly field: string;
@@ -79,13 +74,23 @@ export interface ExactKeyStrategy extends StrategyThresholds {
   readonly ignoreDomains?: readonly string[];
 }
 
-/** Similarity of names after normalisation (see similarity.ts). */
-export interface FuzzyNameStrategy extends StrategyThresholds {
-  readonly type: 'fuzzy_name';
+/** Similarity of names after normalisation (see similarity.ts), with its own thresholds. */
+export interface FuzzyNameStrategy {
+  readonly type: 'fuzzyName';
   /** Local field holding the name, e.g. `name`. */
   readonly field: string;
   /** Remote property holding the name, e.g. `name`. */
   readonly property: string;
+  /**
+   * A candidate scoring at least this is linked automatically (and still listed for review).
+   * @defaultValue {@link DEFAULT_AUTO_LINK}
+   */
+  readonly autoLink?: number;
+  /**
+   * A candidate scoring at least this, and below `autoLink`, waits in the review queue.
+   * @defaultValue {@link DEFAULT_REVIEW}
+   */
+  readonly review?: number;
   /**
    * `company` strips legal suffixes ("Inc", "GmbH"), `person` does not.
    * @defaultValue 'company'
@@ -93,8 +98,22 @@ export interface FuzzyNameStrategy extends StrategyThresholds {
   readonly nameKind?: NameKind;
 }
 
-export type MatchStrategy = ExistingLinkStrategy | ExternalIdStrategy | ExactKeyStrategy | FuzzyNameStrategy;
+/** Default `autoLink` of `fuzzyName`, as the pipeline schema documents it. */
+export const DEFAULT_AUTO_LINK = 0.92;
+/** Default `review` of `fuzzyName`, as the pipeline schema documents it. */
+export const DEFAULT_REVIEW = 0.75;
+
+export type MatchStrategy = LinkStrategy | ExternalIdStrategy | ExactKeyStrategy | FuzzyNameStrategy;
 export type StrategyType = MatchStrategy['type'];
+
+/**
+ * The thresholds a strategy decides with. Identifier and exact-key strategies score 1.0 or
+ * nothing, so they link at 1.0 (unless ambiguous) and never produce a review-band score.
+ */
+export function strategyThresholds(strategy: MatchStrategy): { autoLink: number; review: number } {
+  if (strategy.type !== 'fuzzyName') return { autoLink: 1, review: 1 };
+  return { autoLink: strategy.autoLink ?? DEFAULT_AUTO_LINK, review: strategy.review ?? DEFAULT_REVIEW };
+}
 
 /** One candidate a strategy found, with its score in [0, 1]. */
 export interface ScoredCandidate {
@@ -144,11 +163,11 @@ export async function findCandidates(
   source: CandidateSource,
 ): Promise<ScoredCandidate[]> {
   switch (strategy.type) {
-    case 'existing_link': {
+    case 'link': {
       const linked = await source.byLink(record.key);
       return linked ? [{ remote: linked, score: 1 }] : [];
     }
-    case 'external_id': {
+    case 'externalId': {
       const value = identifier(readPath(record.fields, strategy.field));
       if (value === undefined) return [];
       const found = await source.byExternalId(strategy.property, value);
@@ -170,7 +189,7 @@ export async function findCandidates(
       }
       return out;
     }
-    case 'fuzzy_name': {
+    case 'fuzzyName': {
       const normalize = (strategy.nameKind ?? 'company') === 'company' ? normalizeCompanyName : normalizePersonName;
       const name = normalize(readPath(record.fields, strategy.field));
       if (name === undefined) return [];

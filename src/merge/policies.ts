@@ -78,7 +78,7 @@ function conflict(ctx: PolicyContext, reason: NonNullable<FieldDecision['conflic
     ...(base ? { newBase: base } : {}),
     conflict: {
       field: ctx.rule.field,
-      policy: ctx.rule.policy,
+      owner: ctx.rule.owner,
       reason,
       retryable: false,
       ...(base ? { base } : {}),

@@ -36,9 +36,9 @@ export function classifyChange(input: FieldInput): FieldChange {
 export function decideField(rule: FieldRule, input: FieldInput): FieldDecision {
   const change = classifyChange(input);
   const bound = input.base !== undefined && !isEmpty(input.base.value);
-  const effect = POLICIES[rule.policy]({ rule, input, change, bound });
+  const effect = POLICIES[rule.owner]({ rule, input, change, bound });
   const bind = !bound && effect.newBase !== undefined && !isEmpty(effect.newBase.value);
-  return { field: rule.field, policy: rule.policy, change, ...effect, bind };
+  return { field: rule.field, owner: rule.owner, change, ...effect, bind };
 }
 
 /** One side of a linked record pair, keyed by canonical field names. */
@@ -102,7 +102,7 @@ export function mergeRecord(
     });
   });
 
-  const held = fields.some((d) => d.conflict && d.policy === 'immutable_after_bind');
+  const held = fields.some((d) => d.conflict && d.owner === 'immutable_after_bind');
   const crmWrites: Record<string, unknown> = {};
   const localApplies: Record<string, unknown> = {};
   const newBase: Record<string, unknown> = { ...base };

@@ -31,11 +31,14 @@ export const OWNERSHIP_POLICIES: readonly OwnershipPolicy[] = [
  */
 export type ConflictResolution = 'newest' | 'local' | 'crm' | 'reconcile';
 
-/** The ownership rule of one canonical field. */
+/**
+ * The ownership rule of one canonical field, in the words of a pipeline's `fields.<name>` entry
+ * (`owner`, `onConflict`), so `{ field: name, ...fieldMap }` is one.
+ */
 export interface FieldRule {
   /** Canonical field name; the local and CRM snapshots are keyed by it. */
   readonly field: string;
-  readonly policy: OwnershipPolicy;
+  readonly owner: OwnershipPolicy;
   /**
    * Only for `merge_with_audit`.
    * @defaultValue 'newest'
@@ -92,7 +95,7 @@ export interface MergeAudit {
  */
 export interface FieldConflict {
   readonly field: string;
-  readonly policy: OwnershipPolicy;
+  readonly owner: OwnershipPolicy;
   readonly reason: 'immutable_changed' | 'immutable_bind_mismatch' | 'both_changed';
   readonly retryable: false;
   readonly base?: Base;
@@ -103,7 +106,7 @@ export interface FieldConflict {
 /** The decision for one field. Absent members mean "nothing of that kind". */
 export interface FieldDecision {
   readonly field: string;
-  readonly policy: OwnershipPolicy;
+  readonly owner: OwnershipPolicy;
   readonly change: FieldChange;
   /** Value to write to the CRM. */
   readonly writeCrm?: Base;

@@ -3,12 +3,12 @@ import type { FieldRule } from '../../src/merge/types.js';
 
 // The Quotey → CRM deal mapping of the design brief.
 const dealRules: FieldRule[] = [
-  { field: 'deal.crm_ref', policy: 'immutable_after_bind' },
-  { field: 'deal.stage', policy: 'crm_wins' },
-  { field: 'deal.close_date', policy: 'crm_wins' },
-  { field: 'quote.id', policy: 'local_wins' },
-  { field: 'quote.version', policy: 'local_wins' },
-  { field: 'quote.total', policy: 'local_wins' },
+  { field: 'deal.crm_ref', owner: 'immutable_after_bind' },
+  { field: 'deal.stage', owner: 'crm_wins' },
+  { field: 'deal.close_date', owner: 'crm_wins' },
+  { field: 'quote.id', owner: 'local_wins' },
+  { field: 'quote.version', owner: 'local_wins' },
+  { field: 'quote.total', owner: 'local_wins' },
 ];
 
 describe('mergeRecord', () => {
@@ -84,7 +84,7 @@ describe('mergeRecord', () => {
     expect(result.conflicts).toStrictEqual([
       {
         field: 'deal.crm_ref',
-        policy: 'immutable_after_bind',
+        owner: 'immutable_after_bind',
         reason: 'immutable_changed',
         retryable: false,
         base: { value: '512' },
@@ -98,8 +98,8 @@ describe('mergeRecord', () => {
 
   it('holds only its own field on a merge_with_audit reconcile conflict', () => {
     const rules: FieldRule[] = [
-      { field: 'description', policy: 'merge_with_audit', onConflict: 'reconcile' },
-      { field: 'employees', policy: 'local_wins' },
+      { field: 'description', owner: 'merge_with_audit', onConflict: 'reconcile' },
+      { field: 'employees', owner: 'local_wins' },
     ];
     const base = { description: 'old', employees: 10 };
     const result = mergeRecord(rules, base, { values: { description: 'ours', employees: 12 } }, { values: { description: 'theirs', employees: 10 } });
@@ -110,7 +110,7 @@ describe('mergeRecord', () => {
   });
 
   it('uses per-field modification times before the record time for newest', () => {
-    const rules: FieldRule[] = [{ field: 'description', policy: 'merge_with_audit', onConflict: 'newest' }];
+    const rules: FieldRule[] = [{ field: 'description', owner: 'merge_with_audit', onConflict: 'newest' }];
     const result = mergeRecord(
       rules,
       { description: 'old' },
@@ -137,7 +137,7 @@ describe('mergeRecord', () => {
   });
 
   it('treats a field missing from a stored base as never synced and keeps fields outside the rules', () => {
-    const rules: FieldRule[] = [{ field: 'industry', policy: 'local_wins' }];
+    const rules: FieldRule[] = [{ field: 'industry', owner: 'local_wins' }];
     const result = mergeRecord(rules, { legacy: 'kept' }, { values: {} }, { values: { industry: 'Retail' } });
     expect(result.crmWrites).toStrictEqual({});
     expect(result.newBase).toStrictEqual({ legacy: 'kept' });
@@ -148,8 +148,8 @@ describe('mergeRecord', () => {
     expect(() =>
       mergeRecord(
         [
-          { field: 'x', policy: 'crm_wins' },
-          { field: 'x', policy: 'local_wins' },
+          { field: 'x', owner: 'crm_wins' },
+          { field: 'x', owner: 'local_wins' },
         ],
         undefined,
         { values: {} },

@@ -50,7 +50,7 @@ const FIELD: Record<OwnershipPolicy, string> = {
 };
 
 function rule(policy: OwnershipPolicy, onConflict?: ConflictResolution): FieldRule {
-  return { field: FIELD[policy], policy, ...(onConflict ? { onConflict } : {}) };
+  return { field: FIELD[policy], owner: policy, ...(onConflict ? { onConflict } : {}) };
 }
 
 const v = (value: unknown): Base => ({ value });
@@ -320,15 +320,15 @@ function neverSynced(
 
 /** The full decision a row expects, with the context the drift, audit and conflict records carry. */
 export function expectedDecision(c: PolicyCase): FieldDecision {
-  const { field, policy } = c.rule;
+  const { field, owner } = c.rule;
   const { drift, audit, conflict, ...rest } = c.expected;
   const base = c.base ? { base: c.base } : {};
   return {
     field,
-    policy,
+    owner,
     ...rest,
     ...(drift ? { drift: { field, ...drift, ...base } } : {}),
     ...(audit ? { audit: { field, ...base, local: c.local, crm: c.crm, ...audit } } : {}),
-    ...(conflict ? { conflict: { field, policy, ...conflict, retryable: false as const, ...base, local: c.local, crm: c.crm } } : {}),
+    ...(conflict ? { conflict: { field, owner, ...conflict, retryable: false as const, ...base, local: c.local, crm: c.crm } } : {}),
   };
 }

@@ -10,7 +10,7 @@ describe('decideField: the policy table', () => {
 
   it('covers every policy under each standard change and the never-synced cases', () => {
     for (const policy of OWNERSHIP_POLICIES) {
-      const rows = policyCases.filter((c) => c.rule.policy === policy);
+      const rows = policyCases.filter((c) => c.rule.owner === policy);
       const changes = new Set(rows.filter((c) => c.base).map((c) => c.expected.change));
       expect([...changes].sort()).toEqual(['both_different', 'both_same', 'crm', 'local', 'none']);
       expect(rows.filter((c) => !c.base).length).toBeGreaterThanOrEqual(5);
