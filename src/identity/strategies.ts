@@ -33,7 +33,11 @@ export interface CandidateSource {
   byLink(localKey: string): RemoteRecord | undefined | Promise<RemoteRecord | undefined>;
   /** Remote records whose `property` holds `value` (an id of ours stored in the CRM, or theirs). */
   byExternalId(property: string, value: string): readonly RemoteRecord[] | Promise<readonly RemoteRecord[]>;
-  /** Remote records whose `property`, normalised as `kind`, may equal `value` (already normalised). */
+  /**
+   * Remote records whose `property`, normalised as `kind`, may equal `value` (already normalised).
+   * For `domain` the value is a registrable domain (`acme.co.uk`) while the CRM may hold a host
+   * (`www.acme.co.uk`), so a search should also find the domain's subdomains.
+   */
   byKey(kind: KeyKind, value: string, property: string): readonly RemoteRecord[] | Promise<readonly RemoteRecord[]>;
   /** Remote records whose `property` is a name resembling `normalized` (already normalised). */
   byName(normalized: string, property: string): readonly RemoteRecord[] | Promise<readonly RemoteRecord[]>;
