@@ -13,14 +13,9 @@
  * - `immutable_after_bind`: set once (the bind); any later change from either side is a
  *   non-retryable conflict that opens a reconciliation item.
  */
-export type OwnershipPolicy = 'crm_wins' | 'local_wins' | 'merge_with_audit' | 'immutable_after_bind';
-
-export const OWNERSHIP_POLICIES: readonly OwnershipPolicy[] = [
-  'crm_wins',
-  'local_wins',
-  'merge_with_audit',
-  'immutable_after_bind',
-];
+import type { OwnershipPolicy } from '../spec/types.js';
+export type { OwnershipPolicy };
+export { OWNERSHIP_POLICIES } from '../spec/schema/pipelineSchema.js';
 
 /**
  * How `merge_with_audit` settles both sides changing to different values:

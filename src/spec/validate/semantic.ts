@@ -2,10 +2,9 @@
 import type { ConnectorDocument, PipelineDocument } from '../types.js';
 import { parseDuration } from '../duration.js';
 import type { Catalog } from './references.js';
+import { DEFAULT_AUTO_LINK, DEFAULT_REVIEW } from '../../identity/strategies.js';
 import type { LoadedFile, Reporter } from './context.js';
 
-const DEFAULT_AUTO_LINK = 0.92;
-const DEFAULT_REVIEW = 0.75;
 
 export function checkConnectorSemantics(f: LoadedFile<ConnectorDocument>, reporter: Reporter): void {
   const spec = f.doc.spec;
