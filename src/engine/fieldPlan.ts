@@ -1,0 +1,62 @@
+/**
+ * A pipeline's field maps resolved for one tenant: the defaults with the tenant's overrides, each
+ * field's value source compiled once, and which side of the pipeline is the CRM.
+ */
+import type { ConnectorDocument, FieldMapSpec, PipelineDocument } from '../spec/types.js';
+import { compileExpression, plain, type CompiledExpression, type ExpressionBudget } from '../transforms/expression.js';
+
+export interface PlannedField {
+  /** Canonical name, e.g. `deal.stage`. */
+  name: string;
+  spec: FieldMapSpec;
+  /** Target property or column. */
+  to: string;
+  read(record: Record<string, unknown>, bindings: Record<string, unknown>): Promise<unknown>;
+}
+
+export interface FieldPlan {
+  fields: PlannedField[];
+  /** Which end of this pipeline is the CRM (the `http` connector). */
+  crmSide: 'source' | 'target';
+}
+
+function readPath(record: Record<string, unknown>, path: string): unknown {
+  let v: unknown = record;
+  for (const part of path.split('.')) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+function defaultFrom(canonical: string): string {
+  return canonical.split('.').pop() as string;
+}
+
+export function isLocal(connector: ConnectorDocument): boolean {
+  return (connector.spec.transport ?? 'http') === 'sql';
+}
+
+export function planFields(
+  pipeline: PipelineDocument,
+  tenant: string,
+  connectors: Map<string, ConnectorDocument>,
+  budget?: ExpressionBudget,
+): FieldPlan {
+  const overrides = pipeline.spec.tenants?.[tenant]?.fields ?? {};
+  const merged: Record<string, FieldMapSpec> = { ...pipeline.spec.fields, ...overrides };
+  const fields: PlannedField[] = Object.entries(merged).map(([name, spec]) => {
+    let expr: CompiledExpression | undefined;
+    if (spec.expr) expr = compileExpression(spec.expr, `fields.${name}.expr`, budget);
+    const from = spec.from ?? defaultFrom(name);
+    return {
+      name,
+      spec,
+      to: spec.to,
+      read: expr ? async (record, bindings) => plain(await expr.evaluate(record, bindings)) : async (record) => readPath(record, from),
+    };
+  });
+  const target = connectors.get(pipeline.spec.target.connector);
+  const crmSide = target && isLocal(target) ? 'source' : 'target';
+  return { fields, crmSide };
+}
