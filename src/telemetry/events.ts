@@ -66,6 +66,7 @@ export type WebhookRejectReason =
   | 'unknown_connection'
   | 'missing_signature'
   | 'missing_timestamp'
+  | 'invalid_timestamp'
   | 'bad_signature'
   | 'stale_timestamp'
   | 'missing_credentials'
@@ -203,6 +204,8 @@ export const WebhookRejected = defineEvent<{
   connection: string;
   reason: WebhookRejectReason;
   status: number;
+  /** The request path, for the log only (it may name a connection that does not exist). */
+  path?: string;
   remote_address?: string;
 }>({
   name: 'integration.crm.webhook_rejected',
@@ -268,6 +271,21 @@ export const HttpRequestCompleted = defineEvent<{
   message: 'http request completed',
   count(m, f, l) {
     m.httpRequestDuration.observe({ tenant: l(f.tenant), connector: l(f.connector), outcome: statusOutcome(f.status) }, f.duration_ms / 1000);
+  },
+});
+
+export const ServerRequestFailed = defineEvent<{
+  /** The route pattern, e.g. `/webhooks/:tenant/:connection`; `unmatched` when no route matched. */
+  route: string;
+  method: string;
+  status: number;
+  error: unknown;
+}>({
+  name: 'integration.server.request_failed',
+  level: 'error',
+  message: 'request failed',
+  count(m, f) {
+    m.serverErrors.inc({ route: f.route });
   },
 });
 

@@ -60,6 +60,8 @@ export interface SyncdMetrics {
   readonly webhookRejected: Counter<'tenant' | 'connection' | 'reason'>;
   /** Outbound HTTP request durations per connector, by outcome (`2xx`, `4xx`, `429`, `5xx`, `error`). */
   readonly httpRequestDuration: Histogram<'tenant' | 'connector' | 'outcome'>;
+  /** Requests to the daemon's own HTTP port that failed with a 5xx, by route pattern. */
+  readonly serverErrors: Counter<'route'>;
   /**
    * Sets where the outbox gauges read from. The provider is called at most once per scrape
    * (both gauges share the result), so it can afford a store query.
@@ -124,6 +126,7 @@ export function createMetrics(options: MetricsOptions = {}): SyncdMetrics {
     webhookEvents: counter('webhook_events_received_total', 'Verified webhook events, by outcome.', ['tenant', 'connection', 'outcome']),
     webhookRejected: counter('webhook_requests_rejected_total', 'Webhook requests rejected, by reason.', ['tenant', 'connection', 'reason']),
     httpRequestDuration: histogram('http_request_duration_seconds', 'Outbound HTTP request durations per connector.', ['tenant', 'connector', 'outcome'], durationBuckets),
+    serverErrors: counter('server_errors_total', 'Requests to the HTTP port that failed with a 5xx.', ['route']),
     observeOutbox(p) {
       provider = p;
       shared = undefined;
