@@ -2,7 +2,7 @@
  * The daemon's single HTTP port: `/healthz`, `/readyz`, `/metrics` and the webhook intake.
  * The caller listens (`await app.listen({ port, host })`) and closes (`await app.close()`): closing
  * stops accepting connections, answers 503 to new requests on kept-alive ones, and resolves once
- * the requests in flight have been answered.
+ * the requests in flight have been answered (or `closeTimeoutMs` has passed).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Telemetry } from '../telemetry/events.js';
@@ -42,6 +42,11 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   /** Trust `X-Forwarded-*` from a proxy for the client address in logs. @defaultValue false */
   trustProxy?: boolean;
+  /**
+   * How long `close()` waits for requests in flight before cutting their connections, so a stuck
+   * client cannot hold up shutdown. @defaultValue 10000 ms
+   */
+  closeTimeoutMs?: number;
   /** Clock in epoch ms, for signature timestamp windows. @defaultValue `Date.now` */
   now?: () => number;
   /** Registry where verifier secrets are registered for redaction. @defaultValue the process-wide one */
@@ -75,6 +80,7 @@ export function createServer(options: ServerOptions): FastifyInstance {
     return503OnClosing: true,
   });
 
+  drainOnClose(app, options.closeTimeoutMs ?? 10_000);
   app.setErrorHandler(errorResponder(telemetry));
   app.setNotFoundHandler((_request, reply) => sendError(reply, 404, 'no such route'));
 
@@ -107,4 +113,24 @@ export function createServer(options: ServerOptions): FastifyInstance {
   }
 
   return app;
+}
+
+/**
+ * Node closes only the connections idle at the moment `close()` is called; a kept-alive connection
+ * whose request finishes later would hold the server open until its keep-alive timeout. So while
+ * closing, every response tells the client to close the connection, and a deadline cuts whatever
+ * is left.
+ */
+function drainOnClose(app: FastifyInstance, closeTimeoutMs: number): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+    const deadline = setTimeout(() => app.server.closeAllConnections(), closeTimeoutMs);
+    deadline.unref();
+    app.server.once('close', () => clearTimeout(deadline));
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
 }
