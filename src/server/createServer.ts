@@ -19,7 +19,7 @@ export interface WebhookServerOptions {
    * Scheme, host and optional path prefix under which vendors reach this daemon, e.g.
    * `https://sync.example.com` or `https://gw.example.com/syncd`. HubSpot signs the full URL it
    * called, which a daemon behind a proxy cannot see; it is rebuilt as this + path + query.
-   * Required when any connection uses `hubspot-v3` without its own `publicUrl`.
+   * Required when any connection uses `hubspot-v3` or `hubspot-v2` without its own `publicUrl`.
    * @defaultValue the scheme and Host header of each request
    */
   publicBaseUrl?: string;
@@ -55,6 +55,9 @@ export interface ServerOptions {
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
+/** Verifiers whose signature covers the URL the vendor called. */
+const URL_SIGNING = new Set(['hubspot-v3', 'hubspot-v2']);
+
 export function createServer(options: ServerOptions): FastifyInstance {
   const { telemetry } = options;
   const secrets = options.secrets ?? processSecrets;
@@ -64,10 +67,10 @@ export function createServer(options: ServerOptions): FastifyInstance {
   // Built before the server so configuration mistakes fail start-up, not the first delivery.
   const endpoints = options.webhooks ? new WebhookEndpoints(options.webhooks.connections, secrets) : undefined;
   if (options.webhooks && options.webhooks.publicBaseUrl === undefined) {
-    const unanchored = options.webhooks.connections.find((c) => c.verifier.type === 'hubspot-v3' && c.publicUrl === undefined);
+    const unanchored = options.webhooks.connections.find((c) => URL_SIGNING.has(c.verifier.type) && c.publicUrl === undefined);
     if (unanchored) {
       throw new Error(
-        `webhook endpoint ${unanchored.tenant}/${unanchored.connection} verifies HubSpot signatures, which cover the public URL: set publicBaseUrl or the endpoint's publicUrl`,
+        `webhook endpoint ${unanchored.tenant}/${unanchored.connection} verifies signatures that cover the public URL: set publicBaseUrl or the endpoint's publicUrl`,
       );
     }
   }

@@ -83,6 +83,30 @@ describe('hubspot-v3 verifier', () => {
   });
 });
 
+describe('hubspot-v1 and hubspot-v2 verifiers', () => {
+  // FACTS.md §1.9: v1 over the event-object array, v2 over POST + URI + JSON body.
+  const V1_BODY =
+    '[{"eventId":1,"subscriptionId":12345,"portalId":62515,"occurredAt":1564113600000,"subscriptionType":"contact.creation","attemptNumber":0,"objectId":123,"changeSource":"CRM","changeFlag":"NEW","appId":54321}]';
+  const V1_SIG = '232db2615f3d666fe21a8ec971ac7b5402d33b9a925784df3ca654d05f4817de';
+  const V2_BODY = '{"example_field":"example_value"}';
+  const V2_SIG = '9569219f8ba981ffa6f6f16aa0f48637d35d728c7e4d93d0d52efaa512af7900';
+  const v1 = createVerifier({ type: 'hubspot-v1', clientSecret: SECRET });
+  const v2 = createVerifier({ type: 'hubspot-v2', clientSecret: SECRET });
+
+  it('accept the documented vectors', () => {
+    expect(v1.verify(req({ 'x-hubspot-signature': V1_SIG, 'x-hubspot-signature-version': 'v1' }, V1_BODY), 0)).toEqual({ ok: true });
+    expect(v2.verify(req({ 'x-hubspot-signature': V2_SIG, 'x-hubspot-signature-version': 'v2' }, V2_BODY), 0)).toEqual({ ok: true });
+    expect(v1.verify(req({ 'x-hubspot-signature': V1_SIG.toUpperCase() }, V1_BODY), 0)).toEqual({ ok: true });
+  });
+
+  it('reject another body, URI, a mismatched version header or no signature', () => {
+    expect(v1.verify(req({ 'x-hubspot-signature': V1_SIG }, V1_BODY + ' '), 0)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(v2.verify(req({ 'x-hubspot-signature': V2_SIG }, V2_BODY, URI + '/x'), 0)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(v1.verify(req({ 'x-hubspot-signature': V1_SIG, 'x-hubspot-signature-version': 'v2' }, V1_BODY), 0)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(v2.verify(req({}, V2_BODY), 0)).toEqual({ ok: false, reason: 'missing_signature' });
+  });
+});
+
 describe('basic-auth verifier', () => {
   const v = createVerifier({ type: 'basic-auth', username: 'pipedrive', password: 'pa:ss wörd' });
   const check = (authorization?: string) => v.verify(req(authorization === undefined ? {} : { authorization }), 0);
@@ -112,7 +136,7 @@ describe('verifier selection', () => {
     expect(createVerifier({ type: 'none' }).verify(req({}), 0)).toEqual({ ok: true });
     expect(createVerifier({ type: 'hubspot-v3', clientSecret: 's' }).name).toBe('hubspot-v3');
     expect(() => createVerifier({ type: 'hmac-sha1' } as never)).toThrowErrorMatchingInlineSnapshot(
-      `[Error: unknown webhook verifier "hmac-sha1"; known: hubspot-v3, basic-auth, none]`,
+      `[Error: unknown webhook verifier "hmac-sha1"; known: hubspot-v3, hubspot-v2, hubspot-v1, basic-auth, none]`,
     );
   });
 });

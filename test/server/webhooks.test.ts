@@ -300,7 +300,7 @@ describe('configuration', () => {
     await expect(
       startServer({ webhooks: { sink: new MemorySink(), connections: [{ tenant: 't', connection: 'c', verifier: { type: 'hubspot-v3', clientSecret: 'abcd' }, decoder: 'hubspot' }] } }),
     ).rejects.toThrowErrorMatchingInlineSnapshot(
-      `[Error: webhook endpoint t/c verifies HubSpot signatures, which cover the public URL: set publicBaseUrl or the endpoint's publicUrl]`,
+      `[Error: webhook endpoint t/c verifies signatures that cover the public URL: set publicBaseUrl or the endpoint's publicUrl]`,
     );
   });
 

@@ -1,15 +1,18 @@
 /** Webhook verifiers, selected by the `type` a connector's webhook configuration names. */
 import { basicAuthVerifier, type BasicAuthVerifierConfig } from './basicAuth.js';
+import { hubspotLegacyVerifier, type HubSpotLegacyVerifierConfig } from './hubspotLegacy.js';
 import { hubspotV3Verifier, type HubSpotV3VerifierConfig } from './hubspotV3.js';
 import { noneVerifier, type NoneVerifierConfig } from './none.js';
 import type { WebhookVerifier } from '../types.js';
 
-export type VerifierConfig = HubSpotV3VerifierConfig | BasicAuthVerifierConfig | NoneVerifierConfig;
+export type VerifierConfig = HubSpotV3VerifierConfig | HubSpotLegacyVerifierConfig | BasicAuthVerifierConfig | NoneVerifierConfig;
 
 type Factories = { [T in VerifierConfig['type']]: (config: Extract<VerifierConfig, { type: T }>) => WebhookVerifier };
 
 const factories: Factories = {
   'hubspot-v3': hubspotV3Verifier,
+  'hubspot-v2': hubspotLegacyVerifier,
+  'hubspot-v1': hubspotLegacyVerifier,
   'basic-auth': basicAuthVerifier,
   none: noneVerifier,
 };
@@ -26,6 +29,8 @@ export function createVerifier(config: VerifierConfig): WebhookVerifier {
 export function verifierSecrets(config: VerifierConfig): string[] {
   switch (config.type) {
     case 'hubspot-v3':
+    case 'hubspot-v2':
+    case 'hubspot-v1':
       return [config.clientSecret];
     case 'basic-auth':
       // The header carries the pair base64-encoded; that form would slip past value redaction.
@@ -36,6 +41,7 @@ export function verifierSecrets(config: VerifierConfig): string[] {
 }
 
 export { hubspotV3Verifier, hubspotV3Signature, hubspotSignatureUri } from './hubspotV3.js';
+export { hubspotLegacyVerifier, hubspotLegacySignature } from './hubspotLegacy.js';
 export { basicAuthVerifier } from './basicAuth.js';
 export { noneVerifier } from './none.js';
-export type { HubSpotV3VerifierConfig, BasicAuthVerifierConfig, NoneVerifierConfig };
+export type { HubSpotV3VerifierConfig, HubSpotLegacyVerifierConfig, BasicAuthVerifierConfig, NoneVerifierConfig };
