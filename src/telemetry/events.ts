@@ -13,11 +13,16 @@ import { processSecrets, type SecretRegistry } from './secrets.js';
 
 export type EventLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/** One description per field, every field required: the list cannot fall behind the type. */
+export type FieldDocs<F extends object> = { readonly [K in keyof Required<F>]: string };
+
 export interface EventDefinition<F extends object> {
   readonly name: string;
   readonly level: EventLevel;
   /** The `msg` of the log line. */
   readonly message: string;
+  /** The fields the log line carries, with what each means. Anything else passed to `emit` is not logged. */
+  readonly fields: FieldDocs<F>;
   /** Moves the metrics this event stands for; `label` makes a field safe as a label value. */
   count(metrics: SyncdMetrics, fields: F, label: (value: string | undefined) => string): void;
 }
@@ -49,7 +54,11 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     emit(event, fields) {
       event.count(metrics, fields, label);
       if (logger.isLevelEnabled(event.level)) {
-        const line: Record<string, unknown> = { event: event.name, ...fields };
+        const line: Record<string, unknown> = { event: event.name };
+        for (const key of Object.keys(event.fields)) {
+          const value = (fields as Record<string, unknown>)[key];
+          if (value !== undefined) line[key] = value;
+        }
         logger[event.level](line, event.message);
       }
     },
@@ -89,12 +98,28 @@ export interface SyncFields {
   connector?: string;
 }
 
+const syncFieldDocs: FieldDocs<SyncFields> = {
+  tenant: 'tenant the record belongs to',
+  pipeline: 'pipeline name',
+  record_id: "the record's id in the source",
+  quote_id: 'the local quote id, when the record is a quote',
+  operation_id: 'one attempt to carry one record version to its target',
+  correlation_id: 'what triggered the operation (webhook delivery, poll run, operator command)',
+  connector: 'target connector',
+};
+
+const errorDocs = {
+  error_class: 'transient, auth, mapping or conflict',
+  error: 'the error, redacted',
+} as const;
+
 export type WriteOutcome = 'created' | 'updated' | 'unchanged' | 'deleted' | 'skipped';
 
 const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 
 export const SyncStarted = defineEvent<SyncFields>({
   name: 'integration.crm.sync_started',
+  fields: syncFieldDocs,
   level: 'info',
   message: 'sync started',
   count(m, f, l) {
@@ -104,6 +129,7 @@ export const SyncStarted = defineEvent<SyncFields>({
 
 export const SyncCompleted = defineEvent<SyncFields & { outcome: WriteOutcome; duration_ms?: number }>({
   name: 'integration.crm.sync_completed',
+  fields: { ...syncFieldDocs, outcome: 'created, updated, unchanged, deleted or skipped', duration_ms: 'time from start to completion' },
   level: 'info',
   message: 'sync completed',
   count(m, f, l) {
@@ -116,6 +142,7 @@ export const SyncCompleted = defineEvent<SyncFields & { outcome: WriteOutcome; d
 
 export const SyncFailed = defineEvent<SyncFields & { error_class: ErrorClass; error: unknown; duration_ms?: number }>({
   name: 'integration.crm.sync_failed',
+  fields: { ...syncFieldDocs, ...errorDocs, duration_ms: 'time from start to failure' },
   level: 'error',
   message: 'sync failed',
   count(m, f, l) {
@@ -130,6 +157,7 @@ export const WriteRetried = defineEvent<
   SyncFields & { connector: string; error_class: ErrorClass; attempt: number; delay_ms: number; error?: unknown }
 >({
   name: 'integration.crm.write_retried',
+  fields: { ...syncFieldDocs, ...errorDocs, attempt: 'the attempt about to be made (2 for the first retry)', delay_ms: 'backoff before it' },
   level: 'warn',
   message: 'write retried',
   count(m, f, l) {
@@ -141,6 +169,7 @@ export const DeadLettered = defineEvent<
   SyncFields & { connector: string; error_class: ErrorClass; attempts: number; error?: unknown }
 >({
   name: 'integration.crm.dead_lettered',
+  fields: { ...syncFieldDocs, ...errorDocs, attempts: 'attempts made before giving up' },
   level: 'error',
   message: 'write moved to the dead letter queue',
   count(m, f, l) {
@@ -162,6 +191,17 @@ export const ConflictOpened = defineEvent<{
   reconciliation_id?: string;
 }>({
   name: 'integration.crm.conflict_opened',
+  fields: {
+    tenant: syncFieldDocs.tenant,
+    pipeline: syncFieldDocs.pipeline,
+    record_id: syncFieldDocs.record_id,
+    quote_id: syncFieldDocs.quote_id,
+    operation_id: syncFieldDocs.operation_id,
+    correlation_id: syncFieldDocs.correlation_id,
+    conflict_class: 'stale_write, version_conflict, immutable_field, both_changed or mapping',
+    field: 'the field in conflict, when one field is the cause',
+    reconciliation_id: 'the reconciliation item opened',
+  },
   level: 'warn',
   message: 'conflict opened',
   count(m, f, l) {
@@ -177,6 +217,7 @@ export const ConnectionNeedsReconnect = defineEvent<{
   status?: number;
 }>({
   name: 'integration.crm.connection_needs_reconnect',
+  fields: { tenant: 'tenant', connector: 'connector of the connection', reason: 'what the vendor answered', status: 'HTTP status, when there was one' },
   level: 'error',
   message: 'connection needs reconnect',
   count(m, f, l) {
@@ -192,6 +233,7 @@ export const WebhookEventReceived = defineEvent<{
   correlation_id?: string;
 }>({
   name: 'integration.crm.webhook_received',
+  fields: { tenant: 'tenant', connection: 'connection name', event_id: 'replay key of the event', outcome: 'accepted or duplicate', correlation_id: 'id of the delivery request' },
   level: 'debug',
   message: 'webhook event received',
   count(m, f, l) {
@@ -209,6 +251,7 @@ export const WebhookRejected = defineEvent<{
   remote_address?: string;
 }>({
   name: 'integration.crm.webhook_rejected',
+  fields: { tenant: 'tenant, empty for an unknown endpoint', connection: 'connection, empty for an unknown endpoint', reason: 'which check failed', status: 'HTTP status answered', path: 'request path, without query', remote_address: 'client address' },
   level: 'warn',
   message: 'webhook rejected',
   count(m, f, l) {
@@ -224,6 +267,7 @@ export const WebhookRejected = defineEvent<{
 
 export const RateLimitWait = defineEvent<{ tenant: string; connector: string; wait_ms: number; budget?: string }>({
   name: 'integration.crm.rate_limit_wait',
+  fields: { tenant: 'tenant', connector: 'connector', wait_ms: 'time waited', budget: 'which budget (e.g. search)' },
   level: 'debug',
   message: 'waiting for rate budget',
   count(m, f, l) {
@@ -233,6 +277,7 @@ export const RateLimitWait = defineEvent<{ tenant: string; connector: string; wa
 
 export const RateLimited = defineEvent<{ tenant: string; connector: string; retry_after_ms?: number }>({
   name: 'integration.crm.rate_limited',
+  fields: { tenant: 'tenant', connector: 'connector', retry_after_ms: 'the Retry-After the vendor sent, if any' },
   level: 'warn',
   message: 'vendor answered 429',
   count(m, f, l) {
@@ -249,6 +294,7 @@ export const RecordsRead = defineEvent<{
   correlation_id?: string;
 }>({
   name: 'integration.crm.records_read',
+  fields: { tenant: 'tenant', pipeline: 'pipeline', connector: 'source connector', count: 'records in this batch', outcome: 'read, skipped or invalid', correlation_id: 'the poll run' },
   level: 'debug',
   message: 'records read',
   count(m, f, l) {
@@ -267,6 +313,7 @@ export const HttpRequestCompleted = defineEvent<{
   operation?: string;
 }>({
   name: 'integration.http.request_completed',
+  fields: { tenant: 'tenant', connector: 'connector', method: 'HTTP method', status: 'HTTP status, absent without a response', duration_ms: 'time to the response', operation: 'connector operation' },
   level: 'debug',
   message: 'http request completed',
   count(m, f, l) {
@@ -282,6 +329,7 @@ export const ServerRequestFailed = defineEvent<{
   error: unknown;
 }>({
   name: 'integration.server.request_failed',
+  fields: { route: 'route pattern', method: 'HTTP method', status: 'HTTP status answered', error: 'the error, redacted' },
   level: 'error',
   message: 'request failed',
   count(m, f) {

@@ -70,6 +70,23 @@ describe('sync lifecycle events', () => {
   });
 });
 
+describe('event definitions', () => {
+  it('declare the identifiers the design requires on every sync lifecycle event', () => {
+    for (const e of [SyncStarted, SyncCompleted, SyncFailed]) {
+      expect(Object.keys(e.fields)).toEqual(expect.arrayContaining(['tenant', 'pipeline', 'record_id', 'quote_id', 'operation_id', 'correlation_id']));
+    }
+  });
+
+  it('log only declared fields, so a stray property passed along is dropped', () => {
+    const { telemetry, records } = setup();
+    const withExtra = { ...ids, session: { cookie: 'x' }, raw_body: 'y' };
+    telemetry.emit(SyncStarted, withExtra);
+    expect(Object.keys(records()[0] ?? {}).sort()).toEqual(
+      ['connector', 'correlation_id', 'event', 'level', 'msg', 'operation_id', 'pipeline', 'quote_id', 'record_id', 'tenant', 'time'],
+    );
+  });
+});
+
 describe('operational events', () => {
   it('count retries, dead letters, conflicts, reconnects, webhook rejections, rate-limit waits and 429s', async () => {
     const { telemetry, records, value } = setup();
