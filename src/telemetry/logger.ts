@@ -49,7 +49,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         streamWrite: (line) => secrets.redact(line),
       },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    // Synchronous by default: the lines written just before a crash are the ones most needed.
+    options.destination ?? pino.destination({ dest: 1, sync: true }),
   );
   // pino skips the bindings formatter for children; redact their bindings on the way in instead.
   // Children inherit this method through their prototype, so grandchildren are covered too.

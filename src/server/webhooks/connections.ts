@@ -54,5 +54,5 @@ export class WebhookEndpoints {
   }
 }
 
-// A separator that cannot appear in a decoded path segment's meaningful names without escaping.
+// NUL never occurs in configured names, so distinct pairs never share a key.
 const endpointKey = (tenant: string, connection: string) => `${tenant}\u0000${connection}`;

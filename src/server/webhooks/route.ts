@@ -9,7 +9,8 @@
  *
  * Duplicates are answered 200 as well: HubSpot and Pipedrive retry on every non-2xx answer, so a
  * 4xx for an event the daemon already holds would only bring the same delivery back, and Pipedrive
- * bans a webhook after repeated failures. A sink failure answers 500 so that the vendor retries.
+ * bans a webhook after repeated failures. (HubSpot's retry rules are known from a mirror of its
+ * docs, not a vendor page.) A sink failure answers 500 so that the vendor retries.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WebhookEventReceived, WebhookRejected, type Telemetry, type WebhookRejectReason } from '../../telemetry/events.js';

@@ -1,7 +1,8 @@
 /**
  * HTTP Basic authentication of a webhook sender. Pipedrive's webhooks carry no signature: the user
  * and password set when the webhook was created, sent as `Authorization: Basic …`, are the only
- * proof of origin.
+ * proof of origin. (Known from the webhook API's `http_auth_user`/`http_auth_password` fields and a
+ * secondary description of the header, not from a Pipedrive page showing a delivery.)
  */
 import { constantTimeEqual } from '../constantTime.js';
 import { headerValue } from '../headers.js';
