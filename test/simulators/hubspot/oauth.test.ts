@@ -23,7 +23,7 @@ describe('HubSpot OAuth token refresh', () => {
     expect(body).toMatchObject({ token_type: 'bearer', expires_in: 1800, refresh_token: 'sim-refresh-token' });
     expect(body.access_token).toBeTypeOf('string');
     expect((await call(sim, 'GET', '/crm/v3/objects/deals', undefined, body.access_token)).status).toBe(200);
-    const info = await fetch(`${sim.url}/oauth/v1/access-tokens/${body.access_token}`).then((r) => r.json());
+    const info = (await fetch(`${sim.url}/oauth/v1/access-tokens/${body.access_token}`).then((r) => r.json())) as { expires_in: number };
     expect(info).toMatchObject({ hub_id: 62515, token_type: 'access' });
     expect(info.expires_in).toBeGreaterThan(1790);
   });
