@@ -123,6 +123,7 @@ export async function startSimulator(vendor: VendorDefinition, options: Simulato
     },
     scriptFault: (fault) => faults.script(fault),
     close: async () => {
+      kit.webhooks.cancelRetries();
       await kit.webhooks.drain();
       await app.close();
     },

@@ -14,8 +14,13 @@ export interface DeliveryRequest {
   url: string;
   /** Raw body exactly as sent: signatures are computed over these bytes. */
   body: string;
-  /** Headers per attempt (a vendor may re-sign or number attempts). */
-  headers: (attempt: number) => Record<string, string>;
+  /**
+   * Body for a given attempt (1-based) when it differs between attempts, e.g. HubSpot numbers
+   * `attemptNumber` inside each event. Defaults to `body` for every attempt.
+   */
+  bodyForAttempt?: (attempt: number) => string;
+  /** Headers per attempt (a vendor may re-sign or number attempts); receives that attempt's body. */
+  headers: (attempt: number, body: string) => Record<string, string>;
   /** Delays before each retry; `[]` means a single attempt. */
   retryDelaysMs: number[];
   timeoutMs: number;
@@ -24,10 +29,12 @@ export interface DeliveryRequest {
 export class WebhookDeliverer {
   readonly log: DeliveryAttempt[] = [];
   private readonly pending = new Set<Promise<void>>();
+  /** Aborted by `cancelRetries()`: pending retry waits end at once and no further attempt starts. */
+  private retryAbort = new AbortController();
 
   /** Starts a delivery in the background; `drain()` waits for all of them. */
   send(req: DeliveryRequest): void {
-    const p = this.run(req).finally(() => this.pending.delete(p));
+    const p = this.run(req, this.retryAbort.signal).finally(() => this.pending.delete(p));
     this.pending.add(p);
   }
 
@@ -35,15 +42,25 @@ export class WebhookDeliverer {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
-  private async run(req: DeliveryRequest): Promise<void> {
+  /**
+   * Gives up on every retry still waiting (vendor schedules span hours, so waiting them out on
+   * shutdown would hang); attempts already in flight finish. Later `send` calls work normally.
+   */
+  cancelRetries(): void {
+    this.retryAbort.abort();
+    this.retryAbort = new AbortController();
+  }
+
+  private async run(req: DeliveryRequest, cancelled: AbortSignal): Promise<void> {
     for (let attempt = 1; attempt <= req.retryDelaysMs.length + 1; attempt++) {
-      if (attempt > 1) await new Promise((r) => setTimeout(r, req.retryDelaysMs[attempt - 2]));
+      if (attempt > 1 && !(await waitUnlessCancelled(req.retryDelaysMs[attempt - 2] as number, cancelled))) return;
+      const body = req.bodyForAttempt ? req.bodyForAttempt(attempt) : req.body;
       let status: number | 'error' = 'error';
       try {
         const res = await fetch(req.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...req.headers(attempt) },
-          body: req.body,
+          headers: { 'content-type': 'application/json', ...req.headers(attempt, body) },
+          body,
           signal: AbortSignal.timeout(req.timeoutMs),
         });
         status = res.status;
@@ -51,8 +68,24 @@ export class WebhookDeliverer {
       } catch {
         status = 'error';
       }
-      this.log.push({ url: req.url, attempt, status, at: new Date().toISOString(), body: req.body });
+      this.log.push({ url: req.url, attempt, status, at: new Date().toISOString(), body });
       if (typeof status === 'number' && status >= 200 && status < 300) return;
     }
   }
+}
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+function waitUnlessCancelled(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

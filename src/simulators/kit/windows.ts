@@ -5,7 +5,10 @@
 
 /** A rolling window: at most `limit` hits in any `windowMs` span (HubSpot 10 s, Pipedrive 2 s). */
 export class RollingWindow {
+  // Hits live in `hits[head..]`; the consumed prefix is dropped in bulk so pruning stays O(1)
+  // amortised even with limits in the tens of thousands (benchmarks raise them that high).
   private hits: number[] = [];
+  private head = 0;
   constructor(
     public limit: number,
     public readonly windowMs: number,
@@ -13,33 +16,41 @@ export class RollingWindow {
 
   private prune(now: number): void {
     const cutoff = now - this.windowMs;
-    let drop = 0;
-    while (drop < this.hits.length && (this.hits[drop] as number) <= cutoff) drop++;
-    if (drop > 0) this.hits.splice(0, drop);
+    const hits = this.hits;
+    while (this.head < hits.length && (hits[this.head] as number) <= cutoff) this.head++;
+    if (this.head > 1024 && this.head * 2 > hits.length) {
+      this.hits = hits.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private get size(): number {
+    return this.hits.length - this.head;
   }
 
   /** Records a hit of `cost` units if the budget allows it; returns whether it was allowed. */
   tryTake(now = Date.now(), cost = 1): boolean {
     this.prune(now);
-    if (this.hits.length + cost > this.limit) return false;
+    if (this.size + cost > this.limit) return false;
     for (let i = 0; i < cost; i++) this.hits.push(now);
     return true;
   }
 
   remaining(now = Date.now()): number {
     this.prune(now);
-    return Math.max(0, this.limit - this.hits.length);
+    return Math.max(0, this.limit - this.size);
   }
 
   /** Milliseconds until at least one unit frees up. */
   msUntilFree(now = Date.now()): number {
     this.prune(now);
-    if (this.hits.length < this.limit) return 0;
-    return Math.max(0, (this.hits[0] as number) + this.windowMs - now);
+    if (this.size < this.limit) return 0;
+    return Math.max(0, (this.hits[this.head] as number) + this.windowMs - now);
   }
 
   reset(): void {
     this.hits = [];
+    this.head = 0;
   }
 }
 
