@@ -1,7 +1,7 @@
 /** Webhook decoders, selected by the name a connector's webhook configuration gives. */
 import type { WebhookDecoder } from '../types.js';
-import { hubspotDecoder } from './hubspot.js';
-import { pipedriveDecoder } from './pipedrive.js';
+import { hubspotDecoder } from '../../../vendors/hubspot/webhookDecoder.js';
+import { pipedriveDecoder } from '../../../vendors/pipedrive/webhookDecoder.js';
 
 const decoders = new Map<string, WebhookDecoder>([hubspotDecoder, pipedriveDecoder].map((d) => [d.name, d]));
 

@@ -3,8 +3,8 @@
  * `eventId` is "not guaranteed to be unique", so the replay key combines it with the portal, the
  * subscription and `occurredAt`. `attemptNumber` changes on every retry and is never part of it.
  */
-import { WebhookPayloadError, type DecodedWebhookEvent, type WebhookDecoder } from '../types.js';
-import { contentId } from './contentId.js';
+import { WebhookPayloadError, type DecodedWebhookEvent, type WebhookDecoder } from '../../server/webhooks/types.js';
+import { contentId } from '../../server/webhooks/decoders/contentId.js';
 
 type Id = string | number;
 const isId = (v: unknown): v is Id => (typeof v === 'string' && v !== '') || (typeof v === 'number' && Number.isFinite(v));

@@ -2,8 +2,8 @@
  * Pipedrive webhooks (v2 payloads): one event per delivery, `{meta, data, previous}`, whose
  * `meta.id` is the event's id (a string). `meta.attempt` counts retries and is never part of it.
  */
-import { WebhookPayloadError, type DecodedWebhookEvent, type WebhookDecoder } from '../types.js';
-import { contentId } from './contentId.js';
+import { WebhookPayloadError, type DecodedWebhookEvent, type WebhookDecoder } from '../../server/webhooks/types.js';
+import { contentId } from '../../server/webhooks/decoders/contentId.js';
 
 export const pipedriveDecoder: WebhookDecoder = {
   name: 'pipedrive',
