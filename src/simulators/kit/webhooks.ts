@@ -12,13 +12,18 @@ export interface DeliveryAttempt {
 
 export interface DeliveryRequest {
   url: string;
-  /** Raw body exactly as sent: signatures are computed over these bytes. */
-  body: string;
+  /**
+   * Raw body exactly as sent: signatures are computed over these bytes. A function builds the body
+   * per attempt, for vendors that number attempts inside the payload (Pipedrive's `meta.attempt`).
+   */
+  body: string | ((attempt: number) => string);
   /** Headers per attempt (a vendor may re-sign or number attempts). */
   headers: (attempt: number) => Record<string, string>;
   /** Delays before each retry; `[]` means a single attempt. */
   retryDelaysMs: number[];
   timeoutMs: number;
+  /** Told about every attempt once it is logged (vendors track last status, bans and removals). */
+  onAttempt?: (attempt: DeliveryAttempt) => void;
 }
 
 export class WebhookDeliverer {
@@ -38,12 +43,13 @@ export class WebhookDeliverer {
   private async run(req: DeliveryRequest): Promise<void> {
     for (let attempt = 1; attempt <= req.retryDelaysMs.length + 1; attempt++) {
       if (attempt > 1) await new Promise((r) => setTimeout(r, req.retryDelaysMs[attempt - 2]));
+      const body = typeof req.body === 'function' ? req.body(attempt) : req.body;
       let status: number | 'error' = 'error';
       try {
         const res = await fetch(req.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...req.headers(attempt) },
-          body: req.body,
+          body,
           signal: AbortSignal.timeout(req.timeoutMs),
         });
         status = res.status;
@@ -51,7 +57,9 @@ export class WebhookDeliverer {
       } catch {
         status = 'error';
       }
-      this.log.push({ url: req.url, attempt, status, at: new Date().toISOString(), body: req.body });
+      const entry: DeliveryAttempt = { url: req.url, attempt, status, at: new Date().toISOString(), body };
+      this.log.push(entry);
+      req.onAttempt?.(entry);
       if (typeof status === 'number' && status >= 200 && status < 300) return;
     }
   }
