@@ -99,12 +99,12 @@ describe.skipIf(specsMissing)('Pipedrive simulator v2 entities', () => {
   });
 
   it('validates create bodies and links', async () => {
-    const noTitle = await call(sim.url, 'POST', '/api/v2/deals', { token: sim.apiToken, body: { value: 3 } });
+    const noTitle = await checked(sim.url, 'POST', '/api/v2/deals', { token: sim.apiToken, body: { value: 3 } });
     expect(noTitle.status).toBe(400);
     expectErrorEnvelope(noTitle.body);
-    const danglingOrg = await call(sim.url, 'POST', '/api/v2/persons', { token: sim.apiToken, body: { name: 'X', org_id: 1 } });
+    const danglingOrg = await checked(sim.url, 'POST', '/api/v2/persons', { token: sim.apiToken, body: { name: 'X', org_id: 1 } });
     expect(danglingOrg.status).toBe(400);
-    const wrongType = await call(sim.url, 'POST', '/api/v2/deals', { token: sim.apiToken, body: { title: 'T', value: 'lots' } });
+    const wrongType = await checked(sim.url, 'POST', '/api/v2/deals', { token: sim.apiToken, body: { title: 'T', value: 'lots' } });
     expect(wrongType.status).toBe(400);
   });
 
@@ -137,12 +137,12 @@ describe.skipIf(specsMissing)('Pipedrive simulator v2 entities', () => {
     const only = await get(`/api/v2/deals/${deal.body.data.id}?custom_fields=${channels.field_code}`);
     expect(Object.keys(only.body.data.custom_fields)).toEqual([channels.field_code]);
 
-    const emptySet = await call(sim.url, 'PATCH', `/api/v2/deals/${deal.body.data.id}`, {
+    const emptySet = await checked(sim.url, 'PATCH', `/api/v2/deals/${deal.body.data.id}`, {
       token: sim.apiToken,
       body: { custom_fields: { [channels.field_code]: [] } },
     });
     expect(emptySet.status).toBe(400);
-    const unknown = await call(sim.url, 'PATCH', `/api/v2/deals/${deal.body.data.id}`, {
+    const unknown = await checked(sim.url, 'PATCH', `/api/v2/deals/${deal.body.data.id}`, {
       token: sim.apiToken,
       body: { custom_fields: { ['0'.repeat(40)]: 'x' } },
     });
@@ -214,7 +214,7 @@ describe.skipIf(specsMissing)('Pipedrive simulator v1 notes and webhooks', () =>
     expect(all.body.data.every((n: { org_id: number }) => n.org_id === org.id)).toBe(true);
     expect(all.body.data.map((n: { content: string }) => n.content)).toEqual(expect.arrayContaining(['<p>first</p>', '<p>second</p>', '<p>third</p>']));
 
-    const orphan = await call(sim.url, 'POST', '/v1/notes', { token: sim.apiToken, body: { content: 'nowhere' } });
+    const orphan = await checked(sim.url, 'POST', '/v1/notes', { token: sim.apiToken, body: { content: 'nowhere' } });
     expect(orphan.status).toBe(400);
     expectErrorEnvelope(orphan.body);
   });
@@ -254,8 +254,8 @@ describe.skipIf(specsMissing)('Pipedrive simulator v1 notes and webhooks', () =>
     const small = await startPipedriveSimulator({ config: { webhooks: { maxPerUser: 2 } } });
     try {
       const body = { subscription_url: 'http://127.0.0.1:9/h', event_action: 'create', event_object: 'deal', name: 'n' };
-      expect((await call(small.url, 'POST', '/v1/webhooks', { token: small.apiToken, body })).status).toBe(201);
-      expect((await call(small.url, 'POST', '/v1/webhooks', { token: small.apiToken, body })).status).toBe(201);
+      expect((await checked(small.url, 'POST', '/v1/webhooks', { token: small.apiToken, body })).status).toBe(201);
+      expect((await checked(small.url, 'POST', '/v1/webhooks', { token: small.apiToken, body })).status).toBe(201);
       const third = await checked(small.url, 'POST', '/v1/webhooks', { token: small.apiToken, body });
       expect(third.status).toBe(400);
     } finally {

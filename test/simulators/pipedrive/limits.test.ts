@@ -26,7 +26,7 @@ describe.skipIf(specsMissing)('Pipedrive rate limits and token budget', () => {
     expect(limited.headers.get('x-daily-requests-left')).toBe('960');
 
     await sleep(Number(limited.headers.get('x-ratelimit-reset')) * 1000 + 50);
-    expect((await call(sim.url, 'GET', '/api/v2/deals?limit=1', { token: sim.apiToken })).status).toBe(200);
+    expect((await checked(sim.url, 'GET', '/api/v2/deals?limit=1', { token: sim.apiToken })).status).toBe(200);
   });
 
   it('gives OAuth tokens their own, larger burst window', async () => {
@@ -53,29 +53,29 @@ describe.skipIf(specsMissing)('Pipedrive rate limits and token budget', () => {
     expect(grant).toMatchObject({ token_type: 'bearer', refresh_token: sim.config.oauth.refreshToken, expires_in: 3599, api_domain: sim.url });
     const bearer = { authorization: `Bearer ${grant.access_token as string}` };
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await call(sim.url, 'GET', '/api/v2/persons/2001', { headers: bearer })).status);
+    for (let i = 0; i < 6; i++) statuses.push((await checked(sim.url, 'GET', '/api/v2/persons/2001', { headers: bearer })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     // The API token's window is separate.
-    expect((await call(sim.url, 'GET', '/api/v2/persons/2001', { token: sim.apiToken })).status).toBe(200);
+    expect((await checked(sim.url, 'GET', '/api/v2/persons/2001', { token: sim.apiToken })).status).toBe(200);
   });
 
   it('limits search to 10 per 2 s regardless of the burst limit', async () => {
     sim = await startPipedriveSimulator({ config: { burstLimit: { apiToken: 100 } } });
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) {
-      const res = await call(sim.url, 'GET', '/api/v2/organizations/search?term=ac', { token: sim.apiToken });
+      const res = await checked(sim.url, 'GET', '/api/v2/organizations/search?term=ac', { token: sim.apiToken });
       statuses.push(res.status);
       if (i === 0) expect(res.headers.get('x-ratelimit-limit')).toBe('10');
     }
     expect(statuses.filter((s) => s === 200)).toHaveLength(10);
     expect(statuses.at(-1)).toBe(429);
-    expect((await call(sim.url, 'GET', '/api/v2/organizations?limit=1', { token: sim.apiToken })).status).toBe(200);
+    expect((await checked(sim.url, 'GET', '/api/v2/organizations?limit=1', { token: sim.apiToken })).status).toBe(200);
   });
 
   it('charges each operation its x-token-cost and refuses when the daily budget is spent', async () => {
     sim = await startPipedriveSimulator({ config: { burstLimit: { apiToken: 1_000 }, searchLimit: 1_000, dailyTokenBudget: 200 } });
     const left = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<number> => {
-      const res = await call(sim.url, method, path, { token: sim.apiToken, body });
+      const res = await checked(sim.url, method, path, { token: sim.apiToken, body });
       expect(res.status, `${method} ${path}`).toBeLessThan(300);
       return Number(res.headers.get('x-daily-requests-left'));
     };
@@ -102,12 +102,12 @@ describe.skipIf(specsMissing)('Pipedrive rate limits and token budget', () => {
     // 126 left: six lists (60) and three searches (60) leave 6, too few for another list.
     for (let i = 0; i < 6; i++) await left('GET', '/api/v2/persons');
     for (let i = 0; i < 3; i++) await left('GET', '/api/v2/deals/search?term=deal');
-    const refused = await call(sim.url, 'GET', '/api/v2/persons', { token: sim.apiToken });
+    const refused = await checked(sim.url, 'GET', '/api/v2/persons', { token: sim.apiToken });
     expect(refused.status).toBe(429);
     expect(refused.body.error).toBe('Daily token budget exceeded');
     expect(refused.headers.get('x-daily-requests-left')).toBe('6');
     // A cheaper operation still fits.
-    expect((await call(sim.url, 'GET', '/api/v2/persons/2001', { token: sim.apiToken })).status).toBe(200);
+    expect((await checked(sim.url, 'GET', '/api/v2/persons/2001', { token: sim.apiToken })).status).toBe(200);
   });
 
   it('answers missing, unknown and revoked credentials with 401', async () => {
@@ -117,9 +117,9 @@ describe.skipIf(specsMissing)('Pipedrive rate limits and token budget', () => {
     expect(none.body).toMatchObject({ success: false, error: 'unauthorized access', errorCode: 401 });
     const wrong = await checked(sim.url, 'GET', '/v1/webhooks', { token: 'nope' });
     expect(wrong.status).toBe(401);
-    expect((await call(sim.url, 'GET', '/api/v2/deals', { headers: { authorization: `Bearer ${sim.apiToken}` } })).status).toBe(401);
+    expect((await checked(sim.url, 'GET', '/api/v2/deals', { headers: { authorization: `Bearer ${sim.apiToken}` } })).status).toBe(401);
     sim.setFaults({ revoked: true });
-    expect((await call(sim.url, 'GET', '/api/v2/deals', { token: sim.apiToken })).status).toBe(401);
+    expect((await checked(sim.url, 'GET', '/api/v2/deals', { token: sim.apiToken })).status).toBe(401);
   });
 
   it('words injected faults in the error envelope', async () => {
@@ -132,6 +132,6 @@ describe.skipIf(specsMissing)('Pipedrive rate limits and token budget', () => {
     const limited = await checked(sim.url, 'GET', '/api/v2/persons', { token: sim.apiToken });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('3');
-    expect((await call(sim.url, 'GET', '/api/v2/deals', { token: sim.apiToken })).status).toBe(200);
+    expect((await checked(sim.url, 'GET', '/api/v2/deals', { token: sim.apiToken })).status).toBe(200);
   });
 });

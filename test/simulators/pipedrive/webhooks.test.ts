@@ -106,7 +106,7 @@ describe.skipIf(specsMissing)('Pipedrive v2 webhooks', () => {
     // A person change matches none of the three subscriptions.
     await call(sim.url, 'PATCH', '/__admin/records/persons/2001', { body: { name: 'Nobody Listens' } });
     // An unchanged write is not an event.
-    await call(sim.url, 'PATCH', '/__admin/records/organizations/101', { body: { name: (await call(sim.url, 'GET', '/api/v2/organizations/101', { token: sim.apiToken })).body.data.name } });
+    await call(sim.url, 'PATCH', '/__admin/records/organizations/101', { body: { name: (await checked(sim.url, 'GET', '/api/v2/organizations/101', { token: sim.apiToken })).body.data.name } });
     await call(sim.url, 'PATCH', '/__admin/records/organizations/101', { body: { website: 'https://changed.example' } });
     await hook.waitFor(3);
     await new Promise((r) => setTimeout(r, 50));
