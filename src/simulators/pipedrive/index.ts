@@ -14,6 +14,7 @@ import { resolveConfig, type PipedriveSimulatorConfig, type ResolvedPipedriveCon
 import { errorBody, pipedriveErrors } from './errors.js';
 import { buildStore } from './fixtures.js';
 import type { PipedriveContext } from './gate.js';
+import type { PipedriveStore } from './store.js';
 import { PipedriveLimits } from './limits.js';
 import { registerAdmin } from './routes/admin.js';
 import { registerOAuth } from './routes/oauth.js';
@@ -31,12 +32,10 @@ export function pipedriveSimulator(config: PipedriveSimulatorConfig = {}): Vendo
   const resolved = resolveConfig(config);
   let ctx: PipedriveContext | undefined;
 
-  const rebuild = (kit: SimulatorKit, c: PipedriveContext): void => {
-    c.store = buildStore(resolved, kit.options.seed ?? 1, kit.options.fixturesDir);
-    const store = c.store;
-    store.onChange = (event) => c.webhooks.dispatch(store, event);
-    c.limits.reset();
-    kit.webhooks.log.length = 0;
+  const freshStore = (kit: SimulatorKit, webhooks: PipedriveWebhooks): PipedriveStore => {
+    const store = buildStore(resolved, kit.options.seed ?? 1, kit.options.fixturesDir);
+    store.onChange = (event) => webhooks.dispatch(store, event);
+    return store;
   };
 
   return {
@@ -46,13 +45,14 @@ export function pipedriveSimulator(config: PipedriveSimulatorConfig = {}): Vendo
     register(app: FastifyInstance, kit: SimulatorKit) {
       for (const token of resolved.apiTokens) kit.tokens.addStatic(token, String(resolved.company.id));
       kit.tokens.addRefreshToken(resolved.oauth.refreshToken, String(resolved.company.id));
+      const webhooks = new PipedriveWebhooks(kit, resolved);
       const c: PipedriveContext = {
         kit,
         config: resolved,
         apiTokens: new Set(resolved.apiTokens),
         limits: new PipedriveLimits(resolved),
-        webhooks: new PipedriveWebhooks(kit, resolved),
-        store: buildStore(resolved, kit.options.seed ?? 1, kit.options.fixturesDir),
+        webhooks,
+        store: freshStore(kit, webhooks),
       };
       ctx = c;
 
@@ -69,7 +69,9 @@ export function pipedriveSimulator(config: PipedriveSimulatorConfig = {}): Vendo
     },
     reset(kit: SimulatorKit) {
       if (!ctx) return;
-      rebuild(kit, ctx);
+      ctx.store = freshStore(kit, ctx.webhooks);
+      ctx.limits.reset();
+      kit.webhooks.log.length = 0;
     },
   };
 }

@@ -4,7 +4,6 @@
  */
 
 export type EntityName = 'organizations' | 'persons' | 'deals';
-export const ENTITY_NAMES: readonly EntityName[] = ['organizations', 'persons', 'deals'];
 
 export interface Row {
   id: number;

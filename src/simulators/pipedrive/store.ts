@@ -145,13 +145,12 @@ export class PipedriveStore {
     const before = cloneRow(row);
     const draft = cloneRow(row);
     const touched = this.apply(entity, draft, body, false);
-    // Derived times (won_time, stage_change_time) take the instant this write will get.
-    const at = v2Time(new Date(this.clock.peek().getTime() + 1000));
-    ENTITIES[entity].derive(draft, touched, at);
-    const previous = diff(before, draft);
+    const changed = new Set([...touched].filter((f) => !sameValue(before[f], draft[f])));
     // Writing the values a record already has is not a change: no new update_time, no webhook.
-    if (Object.keys(previous).length === 0) return row;
-    this.now();
+    if (changed.size === 0) return row;
+    const at = this.now();
+    ENTITIES[entity].derive(draft, changed, at);
+    const previous = diff(before, draft);
     draft.update_time = at;
     Object.assign(row, draft);
     this.version++;

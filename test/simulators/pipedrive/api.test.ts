@@ -75,6 +75,9 @@ describe.skipIf(specsMissing)('Pipedrive simulator v2 entities', () => {
     expect(won.body.data).toHaveLength(1);
     expect(won.body.data[0]).toMatchObject({ id: deal.id, status: 'won' });
     expect(won.body.data[0].won_time).toBe(won.body.data[0].update_time);
+    // Repeating the same status is no change: neither update_time nor won_time move.
+    const again = await checked(sim.url, 'PATCH', `/api/v2/deals/${deal.id}`, { token: sim.apiToken, body: { status: 'won' } });
+    expect(again.body.data).toMatchObject({ update_time: won.body.data[0].update_time, won_time: won.body.data[0].won_time });
   });
 
   it('creates, reads, updates and deletes an organization in the v2 envelope', async () => {
