@@ -36,8 +36,11 @@ export async function call(
   return { status: res.status, headers: res.headers, body: text === '' ? undefined : JSON.parse(text) };
 }
 
-/** Asserts that an answer fits the spec of the API version its path belongs to. */
-export function expectFitsSpec(method: Method, path: string, answer: Answer): void {
+/**
+ * Asserts that an answer fits the spec of the API version its path belongs to; when the simulator
+ * accepted a request body, that body must fit the spec's request schema too.
+ */
+export function expectFitsSpec(method: Method, path: string, answer: Answer, requestBody?: unknown): void {
   const pathname = path.split('?')[0] as string;
   const [spec, errata, relative] = pathname.startsWith('/api/v2/')
     ? [v2Spec, V2_ERRATA, pathname.slice('/api/v2'.length)]
@@ -45,7 +48,9 @@ export function expectFitsSpec(method: Method, path: string, answer: Answer): vo
   const doc = spec as OpenApiDocument;
   const template = doc.templateFor(method as 'GET', relative);
   if (!template) throw new Error(`no spec operation for ${method} ${relative}`);
-  const declared = Object.keys(doc.operation(method as 'GET', template).responses ?? {});
+  const operation = doc.operation(method as 'GET', template);
+  if (requestBody !== undefined && answer.status < 300 && operation.requestBody) doc.expectRequest(method as 'POST', template, requestBody);
+  const declared = Object.keys(operation.responses ?? {});
   if (answer.status >= 400 && !declared.includes(String(answer.status))) {
     // v2 operations declare only their 200; errors use the general envelope of FACTS §2.4.
     expectErrorEnvelope(answer.body);
@@ -57,7 +62,7 @@ export function expectFitsSpec(method: Method, path: string, answer: Answer): vo
 /** A call whose answer is checked against the spec before it is returned. */
 export async function checked(base: string, method: Method, path: string, options: Parameters<typeof call>[3] = {}): Promise<Answer> {
   const answer = await call(base, method, path, options);
-  expectFitsSpec(method, path, answer);
+  expectFitsSpec(method, path, answer, options.body);
   return answer;
 }
 

@@ -108,6 +108,29 @@ describe.skipIf(specsMissing)('official pipedrive client (v2) against the simula
     sim.setFaults({ revoked: false });
   });
 
+  it('exchanges an authorization code through OAuth2Configuration.authorize', async () => {
+    const redirectUri = 'http://127.0.0.1/callback';
+    const oauth2 = new v2.OAuth2Configuration({
+      clientId: sim.config.oauth.clientId,
+      clientSecret: sim.config.oauth.clientSecret,
+      redirectUri,
+      host: sim.url,
+    });
+    const { code } = (await (await fetch(`${sim.url}/__admin/oauth/code`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ redirect_uri: redirectUri }),
+    })).json()) as { code: string };
+    const token = (await oauth2.authorize(code)) as unknown as { refresh_token: string; api_domain: string; expires_in: number };
+    expect(token).toMatchObject({ api_domain: sim.url, expires_in: 3599 });
+    expect(token.refresh_token).not.toBe(sim.config.oauth.refreshToken);
+    const persons = new v2.PersonsApi(new v2.Configuration({ accessToken: oauth2.getAccessToken, basePath: oauth2.basePath }));
+    fits('GET', '/persons/{id}', await persons.getPerson({ id: 2001 }));
+    // The new refresh token works, and a code is single-use.
+    await oauth2.tokenRefresh();
+    await expect(oauth2.authorize(code)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
   it('refuses token requests with wrong client credentials', async () => {
     const oauth2 = new v2.OAuth2Configuration({ clientId: 'someone', clientSecret: 'else', redirectUri: 'http://127.0.0.1/cb', host: sim.url });
     oauth2.updateToken({ refresh_token: sim.config.oauth.refreshToken } as Parameters<typeof oauth2.updateToken>[0]);
