@@ -212,8 +212,8 @@ function compareKey(a: string, b: string): number {
 }
 
 /**
- * Old values of the fields whose value changed (`update_time` aside: it changes on every write);
- * custom fields are compared key by key.
+ * Old values of the fields whose value changed (`update_time` aside: it changes on every write;
+ * whether the live `previous` lists it is UNCONFIRMED); custom fields are compared key by key.
  */
 function diff(before: Row, after: Row): Record<string, unknown> {
   const previous: Record<string, unknown> = {};
