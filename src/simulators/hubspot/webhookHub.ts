@@ -184,8 +184,7 @@ export class WebhookHub {
     const bodyFor = (attempt: number): string => JSON.stringify(events.map((e) => ({ ...e, attemptNumber: attempt - 1 })));
     this.kit.webhooks.send({
       url,
-      body: bodyFor(1),
-      bodyForAttempt: bodyFor,
+      body: bodyFor,
       headers: (_attempt, body) => {
         const timestamp = String(Date.now());
         return {

@@ -12,18 +12,19 @@ export interface DeliveryAttempt {
 
 export interface DeliveryRequest {
   url: string;
-  /** Raw body exactly as sent: signatures are computed over these bytes. */
-  body: string;
   /**
-   * Body for a given attempt (1-based) when it differs between attempts, e.g. HubSpot numbers
-   * `attemptNumber` inside each event. Defaults to `body` for every attempt.
+   * Raw body exactly as sent: signatures are computed over these bytes. A function builds the body
+   * per attempt, for vendors that number attempts inside the payload (HubSpot `attemptNumber`,
+   * Pipedrive `meta.attempt`).
    */
-  bodyForAttempt?: (attempt: number) => string;
+  body: string | ((attempt: number) => string);
   /** Headers per attempt (a vendor may re-sign or number attempts); receives that attempt's body. */
   headers: (attempt: number, body: string) => Record<string, string>;
   /** Delays before each retry; `[]` means a single attempt. */
   retryDelaysMs: number[];
   timeoutMs: number;
+  /** Told about every attempt once it is logged (vendors track last status, bans and removals). */
+  onAttempt?: (attempt: DeliveryAttempt) => void;
 }
 
 export class WebhookDeliverer {
@@ -54,7 +55,7 @@ export class WebhookDeliverer {
   private async run(req: DeliveryRequest, cancelled: AbortSignal): Promise<void> {
     for (let attempt = 1; attempt <= req.retryDelaysMs.length + 1; attempt++) {
       if (attempt > 1 && !(await waitUnlessCancelled(req.retryDelaysMs[attempt - 2] as number, cancelled))) return;
-      const body = req.bodyForAttempt ? req.bodyForAttempt(attempt) : req.body;
+      const body = typeof req.body === 'function' ? req.body(attempt) : req.body;
       let status: number | 'error' = 'error';
       try {
         const res = await fetch(req.url, {
@@ -68,7 +69,9 @@ export class WebhookDeliverer {
       } catch {
         status = 'error';
       }
-      this.log.push({ url: req.url, attempt, status, at: new Date().toISOString(), body });
+      const entry: DeliveryAttempt = { url: req.url, attempt, status, at: new Date().toISOString(), body };
+      this.log.push(entry);
+      req.onAttempt?.(entry);
       if (typeof status === 'number' && status >= 200 && status < 300) return;
     }
   }
