@@ -91,6 +91,35 @@ describe('jsforce against the Salesforce simulator', () => {
     expect(count.totalSize).toBe(0);
   });
 
+  it('retrieves, updates and deletes several records through collections', async () => {
+    const conn = connect();
+    const saved = await conn.sobject('Account').create([{ Name: 'Multi 1' }, { Name: 'Multi 2' }]);
+    const ids = saved.map((r) => r.id as string);
+    const [first, second] = ids as [string, string];
+
+    // Without `fields`, jsforce asks describe for the field list first.
+    const fetched = await conn.sobject('Account').retrieve([second, first]);
+    expect(fetched.map((r) => r?.Name)).toEqual(['Multi 2', 'Multi 1']);
+
+    // A value of the wrong type fails the whole request, as deserialization does in Salesforce.
+    await expect(
+      conn.sobject('Account').update([
+        { Id: first, Phone: '+1 555 0100' },
+        { Id: second, NumberOfEmployees: 'many' },
+      ]),
+    ).rejects.toMatchObject({ errorCode: 'JSON_PARSER_ERROR' });
+    expect((await conn.sobject('Account').retrieve(first)).Phone).toBeNull();
+
+    const fine = await conn.sobject('Account').update(ids.map((Id) => ({ Id, Phone: '+1 555 0101' })));
+    expect(fine).toEqual(ids.map((id) => ({ id, success: true, errors: [] })));
+
+    const removed = await conn.sobject('Account').destroy(ids);
+    expect(removed).toEqual(ids.map((id) => ({ id, success: true, errors: [] })));
+    const again = await conn.sobject('Account').destroy(ids);
+    // jsforce types this field as `errorCode`; on the wire, collections name it `statusCode`.
+    expect(again.map((r) => (r.errors[0] as unknown as { statusCode: string }).statusCode)).toEqual(['ENTITY_IS_DELETED', 'ENTITY_IS_DELETED']);
+  });
+
   it('follows nextRecordsUrl over more than two batches with autoFetch', async () => {
     const conn = connect();
     const inputs = Array.from({ length: 450 }, (_, i) => ({ Name: `Bulk ${String(i).padStart(3, '0')}` }));
