@@ -80,6 +80,21 @@ describe('Salesforce SOQL', () => {
     expect(await names(`select name from account order by name desc limit 2 offset 1`)).toEqual(['Globex', 'Acme Corporation']);
   });
 
+  it('reads and filters through one parent relationship', async () => {
+    const res = await api.query(`SELECT Name, Account.Name, AccountId, Account.Industry FROM Contact WHERE Account.Name LIKE 'acme%' ORDER BY Name`);
+    expect(res.status).toBe(200);
+    const acme = (await api.query(`SELECT Id FROM Account WHERE Name = 'Acme Corporation'`)).body.records[0].Id;
+    expect(res.body.records.map(({ attributes: _a, ...rest }: Record<string, unknown>) => rest)).toEqual([
+      { Name: 'Ada Lovelace', Account: { attributes: { type: 'Account', url: `/services/data/v66.0/sobjects/Account/${acme}` }, Name: 'Acme Corporation', Industry: 'Technology' }, AccountId: acme },
+      { Name: 'Alan Turing', Account: { attributes: { type: 'Account', url: `/services/data/v66.0/sobjects/Account/${acme}` }, Name: 'Acme Corporation', Industry: 'Technology' }, AccountId: acme },
+    ]);
+    const quotes = await api.query(`SELECT Name, Opportunity__r.StageName FROM Quote__c ORDER BY Name LIMIT 1`);
+    expect(quotes.body.records[0].Opportunity__r.StageName).toBe('Proposal/Price Quote');
+    const bad = await api.query(`SELECT Id, Acount.Name FROM Contact`);
+    expect(bad.body[0].errorCode).toBe('INVALID_FIELD');
+    expect(bad.body[0].message).toContain("Didn't understand relationship 'Acount' in field path.");
+  });
+
   it('serves batches through nextRecordsUrl and rejects a stale locator', async () => {
     const records = Array.from({ length: 200 }, (_, i) => ({ attributes: { type: 'Contact' }, LastName: `Row ${String(i).padStart(3, '0')}` }));
     await api.call('POST', 'composite/sobjects', { records });

@@ -27,12 +27,8 @@ function batchSize(req: ApiRequest, fallback: number): number {
 function batch(req: ApiRequest, ctx: ApiContext, cursor: Cursor, offset: number): ApiResult {
   const size = batchSize(req, ctx.org.config.queryBatchSize);
   const slice = cursor.rows.slice(offset, offset + size);
-  const { def, fields } = cursor;
-  const records = slice.map((r) => {
-    const out: Record<string, unknown> = { attributes: attributes(req.version, def, r.Id) };
-    for (const f of fields) out[f.name] = r[f.name] ?? null;
-    return out;
-  });
+  const { def, project } = cursor;
+  const records = slice.map((r) => ({ attributes: attributes(req.version, def, r.Id), ...project(r, req.version) }));
   const next = offset + slice.length;
   const done = next >= cursor.rows.length;
   if (done) ctx.org.cursors.close(cursor.locator);
@@ -54,7 +50,7 @@ function runSoql(req: ApiRequest, ctx: ApiContext, includeDeleted: boolean): Api
   const q = ctx.queries.get(soql, ctx.org.store);
   const rows = runQuery(q, includeDeleted);
   if (q.count) return { status: 200, body: { totalSize: rows.length, done: true, records: [] } };
-  const cursor: Cursor = { locator: ctx.org.newQueryLocator(), def: q.table.def, fields: q.fields, rows };
+  const cursor: Cursor = { locator: ctx.org.newQueryLocator(), def: q.table.def, project: q.project, rows };
   return batch(req, ctx, cursor, 0);
 }
 

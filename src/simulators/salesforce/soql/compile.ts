@@ -17,7 +17,8 @@ export interface CompiledQuery {
   table: ObjectTable;
   /** `SELECT COUNT()`: only totalSize is returned. */
   count: boolean;
-  fields: FieldDef[];
+  /** Builds one result record (without `attributes`) in SELECT order. */
+  project: (r: SfRecord, version: string) => Record<string, unknown>;
   predicate: Predicate | undefined;
   compare: ((a: SfRecord, b: SfRecord) => number) | undefined;
   limit: number | undefined;
@@ -48,19 +49,61 @@ function norm(kind: Kind, v: unknown): unknown {
   return kind === 'text' && typeof v === 'string' ? v.toUpperCase() : v;
 }
 
+/**
+ * A readable column: a field of the queried object, or of its parent through one lookup
+ * (`Account.Name` from Contact), read from the parent's current record.
+ */
+interface Accessor {
+  field: FieldDef;
+  get: (r: SfRecord) => unknown;
+  /** Set for parent paths. */
+  via?: { lookup: FieldDef; parent: ObjectTable };
+}
+
+function noSuchColumn(name: string, entity: string): string {
+  return `No such column '${name}' on entity '${entity}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`;
+}
+
 class Compiler {
   constructor(
     private readonly soql: string,
     private readonly table: ObjectTable,
+    private readonly store: RecordStore,
   ) {}
 
-  field(ref: FieldRef): FieldDef {
-    const f = this.table.def.byLowerName.get(ref.name.toLowerCase());
-    if (f) return f;
-    const message = ref.name.includes('.')
-      ? `Didn't understand relationship '${ref.name.split('.')[0]}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`
-      : `No such column '${ref.name}' on entity '${this.table.def.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`;
-    throw soqlError(this.soql, ref.pos, 'INVALID_FIELD', message);
+  field(ref: FieldRef): Accessor {
+    const dot = ref.name.indexOf('.');
+    if (dot < 0) {
+      const f = this.table.def.byLowerName.get(ref.name.toLowerCase());
+      if (!f) throw soqlError(this.soql, ref.pos, 'INVALID_FIELD', noSuchColumn(ref.name, this.table.def.name));
+      const name = f.name;
+      return { field: f, get: (r) => r[name] ?? null };
+    }
+    const relName = ref.name.slice(0, dot);
+    const rest = ref.name.slice(dot + 1);
+    const lookup = this.table.def.byRelationship.get(relName.toLowerCase());
+    // Users are not simulated, so Owner.Name and the like cannot be followed.
+    const parent = lookup?.referenceTo ? this.store.table(lookup.referenceTo) : undefined;
+    if (!lookup || !parent || rest.includes('.')) {
+      throw soqlError(
+        this.soql,
+        ref.pos,
+        'INVALID_FIELD',
+        `Didn't understand relationship '${relName}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
+      );
+    }
+    const f = parent.def.byLowerName.get(rest.toLowerCase());
+    if (!f) throw soqlError(this.soql, ref.pos + dot + 1, 'INVALID_FIELD', noSuchColumn(rest, parent.def.name));
+    const key = lookup.name;
+    const name = f.name;
+    return {
+      field: f,
+      via: { lookup, parent },
+      get: (r) => {
+        const id = r[key];
+        return typeof id === 'string' ? (parent.live.get(id)?.[name] ?? null) : null;
+      },
+    };
   }
 
   private typeError(f: FieldDef, lit: Literal, expected: string, quoted: boolean): never {
@@ -119,28 +162,28 @@ class Compiler {
         return (r) => !inner(r);
       }
       case 'in': {
-        const f = this.field(c.field);
-        const kind = kindOf(f);
-        const set = new Set(c.literals.map((l) => this.value(f, l)));
-        const name = f.name;
-        return c.not ? (r) => !set.has(norm(kind, r[name] ?? null)) : (r) => set.has(norm(kind, r[name] ?? null));
+        const a = this.field(c.field);
+        const kind = kindOf(a.field);
+        const set = new Set(c.literals.map((l) => this.value(a.field, l)));
+        return c.not ? (r) => !set.has(norm(kind, a.get(r))) : (r) => set.has(norm(kind, a.get(r)));
       }
       case 'like': {
-        const f = this.field(c.field);
-        if (kindOf(f) !== 'text' || c.pattern.kind !== 'string') this.typeError(f, c.pattern, 'string', true);
+        const a = this.field(c.field);
+        if (kindOf(a.field) !== 'text' || c.pattern.kind !== 'string') this.typeError(a.field, c.pattern, 'string', true);
         const source = c.pattern.value.replace(/\\[%_]|[%_]|[.*+?^${}()|[\]\\]/g, (m) =>
           m === '%' ? '.*' : m === '_' ? '.' : m.length === 2 && m[0] === '\\' && (m[1] === '%' || m[1] === '_') ? (m[1] as string) : `\\${m}`,
         );
         const re = new RegExp(`^${source}$`, 'is');
-        const name = f.name;
-        return (r) => typeof r[name] === 'string' && re.test(r[name] as string);
+        return (r) => {
+          const v = a.get(r);
+          return typeof v === 'string' && re.test(v);
+        };
       }
       case 'cmp': {
-        const f = this.field(c.field);
-        const kind = kindOf(f);
-        const lit = this.value(f, c.literal);
-        const name = f.name;
-        const get = (r: SfRecord): unknown => norm(kind, r[name] ?? null);
+        const a = this.field(c.field);
+        const kind = kindOf(a.field);
+        const lit = this.value(a.field, c.literal);
+        const get = (r: SfRecord): unknown => norm(kind, a.get(r));
         switch (c.op) {
           case '=':
             return (r) => get(r) === lit;
@@ -180,12 +223,12 @@ class Compiler {
  * UNCONFIRMED: null placement follows the rule "nulls sort before other values" (first ascending,
  * last descending) unless NULLS FIRST/LAST says otherwise.
  */
-function comparator(items: Array<{ f: FieldDef; desc: boolean; nullsFirst: boolean }>): (a: SfRecord, b: SfRecord) => number {
-  return (a, b) => {
-    for (const { f, desc, nullsFirst } of items) {
-      const kind = kindOf(f);
-      const x = norm(kind, a[f.name] ?? null) as number | string | boolean | null;
-      const y = norm(kind, b[f.name] ?? null) as number | string | boolean | null;
+function comparator(items: Array<{ a: Accessor; desc: boolean; nullsFirst: boolean }>): (a: SfRecord, b: SfRecord) => number {
+  return (left, right) => {
+    for (const { a, desc, nullsFirst } of items) {
+      const kind = kindOf(a.field);
+      const x = norm(kind, a.get(left)) as number | string | boolean | null;
+      const y = norm(kind, a.get(right)) as number | string | boolean | null;
       if (x === y) continue;
       if (x === null) return nullsFirst ? -1 : 1;
       if (y === null) return nullsFirst ? 1 : -1;
@@ -207,22 +250,60 @@ export function compileSoql(soql: string, store: RecordStore): CompiledQuery {
       `sObject type '${ast.from.name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
     );
   }
-  const c = new Compiler(soql, table);
-  const fields: FieldDef[] = [];
+  const c = new Compiler(soql, table, store);
+  const seen = new Set<string>();
+  const columns: Array<(out: Record<string, unknown>, r: SfRecord, version: string) => void> = [];
+  const parents = new Map<string, Accessor[]>();
   for (const ref of ast.fields) {
-    const f = c.field(ref);
-    if (fields.includes(f)) throw soqlError(soql, ref.pos, 'MALFORMED_QUERY', `duplicate field selected: ${f.name}`);
-    fields.push(f);
+    const a = c.field(ref);
+    const path = a.via ? `${a.via.lookup.relationshipName}.${a.field.name}` : a.field.name;
+    if (seen.has(path.toLowerCase())) throw soqlError(soql, ref.pos, 'MALFORMED_QUERY', `duplicate field selected: ${path}`);
+    seen.add(path.toLowerCase());
+    if (!a.via) {
+      const name = a.field.name;
+      columns.push((out, r) => {
+        out[name] = r[name] ?? null;
+      });
+      continue;
+    }
+    // Fields of one parent share a nested object, placed where its first field was selected.
+    const rel = a.via.lookup.relationshipName as string;
+    const group = parents.get(rel);
+    if (group) {
+      group.push(a);
+      continue;
+    }
+    const members = [a];
+    parents.set(rel, members);
+    const { lookup, parent } = a.via;
+    columns.push((out, r, version) => {
+      const id = r[lookup.name];
+      const p = typeof id === 'string' ? parent.live.get(id) : undefined;
+      if (!p) {
+        out[rel] = null;
+        return;
+      }
+      const nested: Record<string, unknown> = {
+        attributes: { type: parent.def.name, url: `/services/data/v${version}/sobjects/${parent.def.name}/${id as string}` },
+      };
+      for (const m of members) nested[m.field.name] = p[m.field.name] ?? null;
+      out[rel] = nested;
+    });
   }
+  const project = (r: SfRecord, version: string): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const col of columns) col(out, r, version);
+    return out;
+  };
   const predicate = ast.where ? c.condition(ast.where) : undefined;
   const compare =
     ast.orderBy.length > 0
-      ? comparator(ast.orderBy.map((o) => ({ f: c.field(o.field), desc: o.desc, nullsFirst: o.nullsFirst ?? !o.desc })))
+      ? comparator(ast.orderBy.map((o) => ({ a: c.field(o.field), desc: o.desc, nullsFirst: o.nullsFirst ?? !o.desc })))
       : undefined;
   if (ast.offset !== undefined && ast.offset > 2000) {
     throw soqlError(soql, 0, 'NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is 2000`);
   }
-  return { table, count: ast.count, fields, predicate, compare, limit: ast.limit, offset: ast.offset ?? 0 };
+  return { table, count: ast.count, project, predicate, compare, limit: ast.limit, offset: ast.offset ?? 0 };
 }
 
 /** Compiled queries by text; the schema is fixed for a simulator's life, so entries never go stale. */

@@ -4,13 +4,13 @@
  * offset: `/query/<locator>-<offset>`. Like Salesforce, a user holds a bounded number of open
  * cursors and opening one more drops the oldest, whose locator then stops working.
  */
-import type { FieldDef, SObjectDef } from '../schema.js';
+import type { SObjectDef } from '../schema.js';
 import type { SfRecord } from '../store.js';
 
 export interface Cursor {
   locator: string;
   def: SObjectDef;
-  fields: FieldDef[];
+  project: (r: SfRecord, version: string) => Record<string, unknown>;
   rows: SfRecord[];
 }
 
