@@ -25,8 +25,13 @@ export interface RefreshResult {
 export class TokenStore {
   private readonly access = new Map<string, AccessToken>();
   private readonly refresh = new Map<string, string>();
-  /** Access tokens issued before this instant are expired (the `expireTokens` fault). */
-  private expiredBefore = 0;
+  /**
+   * Access tokens whose issue number is below this are expired (the `expireTokens` fault). Issue
+   * numbers, not clock time, so a token issued in the same millisecond as the switch is ordered.
+   */
+  private expiredBelow = 0;
+  private issued = 0;
+  private readonly seqOf = new Map<string, number>();
   /** How many refreshes happened: tests assert concurrent callers share one. */
   refreshCount = 0;
 
@@ -55,6 +60,7 @@ export class TokenStore {
       ...(lifetimeSeconds !== undefined ? { expiresAt: issuedAt + lifetimeSeconds * 1000 } : {}),
     };
     this.access.set(token, t);
+    this.seqOf.set(token, ++this.issued);
     return t;
   }
 
@@ -63,7 +69,7 @@ export class TokenStore {
     if (this.faults.config.revoked) return { ok: false, reason: 'revoked' };
     const t = this.access.get(token);
     if (!t) return { ok: false, reason: 'invalid' };
-    if (this.faults.config.expireTokens && t.expiresAt !== undefined && t.issuedAt <= this.expiredBefore) {
+    if (this.faults.config.expireTokens && t.expiresAt !== undefined && (this.seqOf.get(token) ?? 0) < this.expiredBelow) {
       return { ok: false, reason: 'expired' };
     }
     if (t.expiresAt !== undefined && Date.now() >= t.expiresAt) return { ok: false, reason: 'expired' };
@@ -72,7 +78,7 @@ export class TokenStore {
 
   /** Called when the `expireTokens` fault is switched on: every token issued until now expires. */
   expireAllNow(): void {
-    this.expiredBefore = Date.now();
+    this.expiredBelow = this.issued + 1;
   }
 
   /**
@@ -95,9 +101,7 @@ export class TokenStore {
       this.refresh.set(next, account);
     }
     // A fresh token is valid even while `expireTokens` is on: only earlier ones are expired.
-    const access = this.issue(account, lifetimeSeconds);
-    access.issuedAt = Math.max(access.issuedAt, this.expiredBefore + 1);
-    return { access, refreshToken: next };
+    return { access: this.issue(account, lifetimeSeconds), refreshToken: next };
   }
 }
 
