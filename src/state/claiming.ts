@@ -51,29 +51,28 @@ async function claimWhere<Row>(
   status: string,
   timeColumn: 'claimed_until' | 'next_attempt_at',
 ): Promise<Row[]> {
-  const lock = scope.dialect === 'postgres' ? 'for update skip locked' : '';
   const touch = spec.hasUpdatedAt ? ', updated_at = ?' : '';
   const extra = spec.where ?? { sql: '', bindings: [] };
-  const sql = `update ${spec.table}
-    set status = ?, claimed_by = ?, claimed_until = ?, attempts = attempts + 1${touch}
-    where tenant = ? and id in (
-      select id from ${spec.table}
+  const set = `set status = ?, claimed_by = ?, claimed_until = ?, attempts = attempts + 1${touch}`;
+  const pick = `select id from ${spec.table}
       where tenant = ? and status = ? and ${timeColumn} <= ? ${extra.sql}
       order by ${timeColumn}, id
-      limit ? ${lock})
-    returning *`;
-  const bindings = [
-    spec.claimedStatus,
-    options.worker,
-    now + Math.max(0, Math.floor(options.leaseMs)),
-    ...(spec.hasUpdatedAt ? [now] : []),
-    scope.tenant,
-    scope.tenant,
-    status,
-    now,
-    ...extra.bindings,
-    limit,
-  ];
+      limit ?`;
+  // PostgreSQL may re-run an `in (subquery … limit)` per outer row and so update more than
+  // `limit` rows; a materialized CTE picks (and locks) the rows exactly once.
+  const sql =
+    scope.dialect === 'postgres'
+      ? `with picked as materialized (${pick} for update skip locked)
+         update ${spec.table} as t ${set}
+         from picked where t.tenant = ? and t.id = picked.id
+         returning t.*`
+      : `update ${spec.table} ${set} where tenant = ? and id in (${pick}) returning *`;
+  const setBindings = [spec.claimedStatus, options.worker, now + Math.max(0, Math.floor(options.leaseMs)), ...(spec.hasUpdatedAt ? [now] : [])];
+  const pickBindings = [scope.tenant, status, now, ...extra.bindings, limit];
+  const bindings =
+    scope.dialect === 'postgres'
+      ? [...pickBindings, ...setBindings, scope.tenant]
+      : [...setBindings, scope.tenant, ...pickBindings];
   const { rows } = await runRaw<Row>(scope, sql, bindings);
   return rows;
 }

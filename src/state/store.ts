@@ -137,8 +137,9 @@ function knexConfig(location: StoreLocation, options: StoreOptions): Knex.Config
     pool: {
       min: 1,
       max: 1,
-      afterCreate(conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) {
         try {
+          beginImmediately(conn);
           conn.pragma('journal_mode = WAL');
           conn.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeout))}`);
           // WAL with NORMAL is durable across process crashes; only an OS crash can lose the last commits.
@@ -150,4 +151,20 @@ function knexConfig(location: StoreLocation, options: StoreOptions): Knex.Config
       },
     },
   };
+}
+
+interface SqliteConnection {
+  pragma(sql: string): unknown;
+  prepare(sql: string): unknown;
+}
+
+/**
+ * Every transaction of the store writes. SQLite's default `BEGIN` takes the write lock only at
+ * the first write, so two processes that both read first deadlock on the upgrade and one gets
+ * SQLITE_BUSY at once, whatever the busy timeout. `BEGIN IMMEDIATE` takes the lock up front and
+ * waits for it. knex issues exactly `BEGIN;` and offers no hook for the mode, hence the rewrite.
+ */
+function beginImmediately(conn: SqliteConnection): void {
+  const prepare = conn.prepare.bind(conn);
+  conn.prepare = (sql: string) => prepare(sql === 'BEGIN;' ? 'BEGIN IMMEDIATE;' : sql);
 }

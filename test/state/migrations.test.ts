@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -66,6 +67,26 @@ describe('SQLite store file', () => {
       expect(Object.values(timeout)).toEqual([1234]);
       await store.migrate();
     } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes the write lock when a transaction begins, so two processes never deadlock on upgrade', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'syncd-lock-'));
+    const file = path.join(dir, 'state.db');
+    const store = openStore({ url: file, env: {} });
+    const other = new Database(file, { timeout: 0 });
+    try {
+      await store.migrate();
+      await store.transaction(async (tx) => {
+        await tx.db(tables.cursors).where({ tenant: tx.tenant }).first();
+        expect(() => other.exec('BEGIN IMMEDIATE')).toThrow(/database is locked/);
+      });
+      other.exec('BEGIN IMMEDIATE');
+      other.exec('ROLLBACK');
+    } finally {
+      other.close();
       await store.close();
       await rm(dir, { recursive: true, force: true });
     }
