@@ -1,0 +1,78 @@
+/**
+ * Claiming work rows (outbox, webhook inbox) so that concurrent workers never take the same row.
+ *
+ * PostgreSQL: `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)`; rows another worker is
+ * claiming are skipped, not waited for. SQLite: the same statement without the locking clause,
+ * inside one write transaction (SQLite has a single writer, so it is already exclusive).
+ *
+ * A claim is a lease: `claimed_until` is when it expires. Rows whose claim expired (their worker
+ * died) are taken first, each counting as an attempt, then due pending rows in `next_attempt_at`
+ * order. An index on (tenant, status, next_attempt_at, id) serves the second query without a sort.
+ */
+import { runRaw } from './raw.js';
+import type { Scope } from './scope.js';
+
+export interface ClaimOptions {
+  /** Most rows to claim. */
+  limit: number;
+  /** Identifies the claiming worker (stored in `claimed_by`). */
+  worker: string;
+  /** How long the claim lasts before another worker may take the rows over. */
+  leaseMs: number;
+}
+
+export interface ClaimTable {
+  table: string;
+  pendingStatus: string;
+  claimedStatus: string;
+  hasUpdatedAt: boolean;
+  /** Extra conditions on candidate rows (`and …`), with their bindings. */
+  where?: { sql: string; bindings: unknown[] };
+}
+
+export async function claimRows<Row>(scope: Scope, spec: ClaimTable, options: ClaimOptions): Promise<Row[]> {
+  const limit = Math.floor(options.limit);
+  if (limit <= 0) return [];
+  return scope.transaction(async (tx) => {
+    const now = tx.now();
+    const expired = await claimWhere<Row>(tx, spec, options, now, limit, spec.claimedStatus, 'claimed_until');
+    const rest = limit - expired.length;
+    const due = rest > 0 ? await claimWhere<Row>(tx, spec, options, now, rest, spec.pendingStatus, 'next_attempt_at') : [];
+    return [...expired, ...due].sort((a, b) => Number((a as { id: unknown }).id) - Number((b as { id: unknown }).id));
+  });
+}
+
+async function claimWhere<Row>(
+  scope: Scope,
+  spec: ClaimTable,
+  options: ClaimOptions,
+  now: number,
+  limit: number,
+  status: string,
+  timeColumn: 'claimed_until' | 'next_attempt_at',
+): Promise<Row[]> {
+  const touch = spec.hasUpdatedAt ? ', updated_at = ?' : '';
+  const extra = spec.where ?? { sql: '', bindings: [] };
+  const set = `set status = ?, claimed_by = ?, claimed_until = ?, attempts = attempts + 1${touch}`;
+  const pick = `select id from ${spec.table}
+      where tenant = ? and status = ? and ${timeColumn} <= ? ${extra.sql}
+      order by ${timeColumn}, id
+      limit ?`;
+  // PostgreSQL may re-run an `in (subquery … limit)` per outer row and so update more than
+  // `limit` rows; a materialized CTE picks (and locks) the rows exactly once.
+  const sql =
+    scope.dialect === 'postgres'
+      ? `with picked as materialized (${pick} for update skip locked)
+         update ${spec.table} as t ${set}
+         from picked where t.tenant = ? and t.id = picked.id
+         returning t.*`
+      : `update ${spec.table} ${set} where tenant = ? and id in (${pick}) returning *`;
+  const setBindings = [spec.claimedStatus, options.worker, now + Math.max(0, Math.floor(options.leaseMs)), ...(spec.hasUpdatedAt ? [now] : [])];
+  const pickBindings = [scope.tenant, status, now, ...extra.bindings, limit];
+  const bindings =
+    scope.dialect === 'postgres'
+      ? [...pickBindings, ...setBindings, scope.tenant]
+      : [...setBindings, scope.tenant, ...pickBindings];
+  const { rows } = await runRaw<Row>(scope, sql, bindings);
+  return rows;
+}

@@ -1,0 +1,37 @@
+/**
+ * The one place where values cross between JavaScript and columns whose storage differs by
+ * dialect: JSON (text in SQLite, jsonb in PostgreSQL) and epoch-millisecond integers (PostgreSQL's
+ * driver returns int8 as a string to avoid precision loss; our values stay far below 2^53).
+ */
+import type { Knex } from 'knex';
+import type { Dialect } from './dialect.js';
+
+/** Declares a JSON column: `jsonb` on PostgreSQL, `text` on SQLite (never SQLite's NUMERIC-affinity `json`). */
+export function jsonColumn(table: Knex.CreateTableBuilder, dialect: Dialect, name: string): Knex.ColumnBuilder {
+  return dialect === 'postgres' ? table.jsonb(name) : table.text(name);
+}
+
+/**
+ * Encodes a value for a JSON column. Always a string: handing an array to the pg driver would
+ * turn it into a PostgreSQL array literal.
+ */
+export function toJson(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value);
+}
+
+/** Decodes a JSON column read back from either dialect. */
+export function fromJson<T = unknown>(dialect: Dialect, raw: unknown): T {
+  if (raw === null || raw === undefined) return null as T;
+  // pg has already parsed jsonb (a JSON string value arrives as a JS string and must stay one).
+  if (dialect === 'postgres') return raw as T;
+  return JSON.parse(String(raw)) as T;
+}
+
+/** Reads an integer column (ids, epoch milliseconds, counts) from either dialect. */
+export function toNumber(raw: unknown): number {
+  return typeof raw === 'number' ? raw : Number(raw);
+}
+
+export function toNumberOrNull(raw: unknown): number | null {
+  return raw === null || raw === undefined ? null : toNumber(raw);
+}

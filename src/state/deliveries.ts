@@ -1,0 +1,67 @@
+/** The attempt log: one row per attempt to write an outbox row, whatever its outcome. */
+import { ROWS_PER_STATEMENT, chunks } from './batching.js';
+import { toNumber, toNumberOrNull } from './columns.js';
+import { clipError } from './outbox/rows.js';
+import type { Scope } from './scope.js';
+import { tables } from './tables.js';
+
+export interface DeliveryAttempt {
+  outboxId: number;
+  /** 1 for the first attempt (the outbox row's `attempts` after claiming). */
+  attempt: number;
+  /** `ok`, or the failure handling chosen: `retry`, `failed`, `dead`, `waiting_auth`. */
+  outcome: string;
+  /** HTTP status, when there was a response. */
+  statusCode?: number;
+  errorClass?: string;
+  /** Operator-facing text; never a secret. */
+  error?: string;
+  durationMs: number;
+  worker?: string;
+  /** @defaultValue now */
+  at?: number;
+}
+
+export interface Delivery extends Required<Pick<DeliveryAttempt, 'outboxId' | 'attempt' | 'outcome' | 'durationMs' | 'at'>> {
+  id: number;
+  statusCode: number | null;
+  errorClass: string | null;
+  error: string | null;
+  worker: string | null;
+}
+
+export async function recordDeliveries(scope: Scope, attempts: readonly DeliveryAttempt[]): Promise<void> {
+  const now = scope.now();
+  for (const part of chunks(attempts, ROWS_PER_STATEMENT)) {
+    await scope.db(tables.deliveries).insert(
+      part.map((a) => ({
+        tenant: scope.tenant,
+        outbox_id: a.outboxId,
+        attempt: a.attempt,
+        outcome: a.outcome,
+        status_code: a.statusCode ?? null,
+        error_class: a.errorClass ?? null,
+        error: clipError(a.error),
+        duration_ms: Math.round(a.durationMs),
+        worker: a.worker ?? null,
+        at: a.at ?? now,
+      })),
+    );
+  }
+}
+
+export async function listDeliveries(scope: Scope, outboxId: number): Promise<Delivery[]> {
+  const rows = await scope.db(tables.deliveries).where({ tenant: scope.tenant, outbox_id: outboxId }).orderBy('id');
+  return rows.map((r: Record<string, unknown>) => ({
+    id: toNumber(r.id),
+    outboxId: toNumber(r.outbox_id),
+    attempt: toNumber(r.attempt),
+    outcome: String(r.outcome),
+    statusCode: toNumberOrNull(r.status_code),
+    errorClass: (r.error_class as string | null) ?? null,
+    error: (r.error as string | null) ?? null,
+    durationMs: toNumber(r.duration_ms),
+    worker: (r.worker as string | null) ?? null,
+    at: toNumber(r.at),
+  }));
+}

@@ -1,0 +1,30 @@
+/** The durable state store: open it here, then call the per-concern operations with a Scope. */
+export { openStore, type Store, type StoreOptions } from './store.js';
+export type { Scope } from './scope.js';
+export type { Dialect } from './dialect.js';
+export { StoreError, type StoreErrorCode } from './errors.js';
+export { DEFAULT_SQLITE_PATH, parseStoreUrl } from './location.js';
+export { migrations } from './migrations/index.js';
+export { tables } from './tables.js';
+
+export * from './cursors.js';
+export * from './links.js';
+export * from './fieldBases.js';
+export * from './outbox/rows.js';
+export * from './outbox/idempotencyKey.js';
+export * from './outbox/enqueue.js';
+export * from './outbox/claim.js';
+export * from './outbox/outcomes.js';
+export * from './outbox/authPause.js';
+export * from './outbox/queries.js';
+export * from './deliveries.js';
+export * from './deadLetters.js';
+export * from './reconciliation.js';
+export * from './reviewQueue.js';
+export * from './audit.js';
+export * from './webhookInbox.js';
+export * from './connections.js';
+export * from './credentials.js';
+export * from './leases.js';
+export * from './rateBudgets.js';
+export type { ClaimOptions } from './claiming.js';

@@ -1,0 +1,22 @@
+/**
+ * The ordered list of schema migrations, handed to knex as a migration source object: knex's
+ * directory scanning would look for .ts files next to compiled .js ones and break in dist/.
+ * Add a migration by writing `NNN_what.ts` and appending it here; never edit a shipped one.
+ */
+import type { Knex } from 'knex';
+import { migration001 } from './001_initial.js';
+
+export interface Migration {
+  /** Stored in `syncd_migrations`; never rename a shipped migration. */
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+export const migrations: readonly Migration[] = [migration001];
+
+export const migrationSource: Knex.MigrationSource<Migration> = {
+  getMigrations: async () => [...migrations],
+  getMigrationName: (m) => m.name,
+  getMigration: async (m) => m,
+};

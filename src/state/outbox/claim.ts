@@ -1,0 +1,35 @@
+import { claimRows, type ClaimOptions } from '../claiming.js';
+import type { Scope } from '../scope.js';
+import { tables } from '../tables.js';
+import { outboxRowFrom, type OutboxRow } from './rows.js';
+
+export interface OutboxClaimOptions extends ClaimOptions {
+  /** Only rows for this connection. */
+  connection?: string;
+  /** Only rows of this pipeline. */
+  pipeline?: string;
+}
+
+/**
+ * Claims up to `limit` due writes for `worker` until now + `leaseMs`; several workers (processes
+ * sharing PostgreSQL) never receive the same row. Rows of connections marked `needs_reconnect`
+ * are never claimed, even ones enqueued after the connection was paused.
+ */
+export async function claimBatch(scope: Scope, options: OutboxClaimOptions): Promise<OutboxRow[]> {
+  let sql = `and connection not in (select connection from ${tables.connections} where tenant = ? and status = 'needs_reconnect')`;
+  const bindings: unknown[] = [scope.tenant];
+  if (options.connection !== undefined) {
+    sql += ' and connection = ?';
+    bindings.push(options.connection);
+  }
+  if (options.pipeline !== undefined) {
+    sql += ' and pipeline = ?';
+    bindings.push(options.pipeline);
+  }
+  const rows = await claimRows<Record<string, unknown>>(
+    scope,
+    { table: tables.outbox, pendingStatus: 'pending', claimedStatus: 'in_flight', hasUpdatedAt: true, where: { sql, bindings } },
+    options,
+  );
+  return rows.map((r) => outboxRowFrom(scope.dialect, r));
+}

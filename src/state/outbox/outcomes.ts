@@ -1,0 +1,113 @@
+/**
+ * What happens to claimed writes after an attempt. Each acts on `in_flight` rows only, so a
+ * worker whose claim expired and was taken over cannot move a row another worker already settled.
+ */
+import { IDS_PER_STATEMENT, chunks } from '../batching.js';
+import type { Scope } from '../scope.js';
+import { tables } from '../tables.js';
+import { clipError, outboxRowFrom } from './rows.js';
+import type { Knex } from 'knex';
+import { toJson } from '../columns.js';
+
+export interface AttemptError {
+  /** transient / auth / mapping / conflict, or a connector's finer class. */
+  errorClass: string;
+  /** A message for operators: never a secret, token or request body with credentials. */
+  error?: string;
+}
+
+async function updateClaimed(scope: Scope, ids: readonly number[], patch: Record<string, unknown>): Promise<number> {
+  let changed = 0;
+  for (const part of chunks(ids, IDS_PER_STATEMENT)) {
+    changed += await scope
+      .db(tables.outbox)
+      .where({ tenant: scope.tenant, status: 'in_flight' })
+      .whereIn('id', part)
+      .update({ ...patch, updated_at: scope.now() });
+  }
+  return changed;
+}
+
+/** Marks writes as done; returns how many rows changed. */
+export async function completeOutbox(scope: Scope, ids: readonly number[]): Promise<number> {
+  return updateClaimed(scope, ids, { status: 'done', claimed_by: null, claimed_until: null, last_error_class: null, last_error: null });
+}
+
+/** Puts writes back to `pending`, due after `delayMs` (the caller computes backoff and jitter). */
+export async function retryLater(scope: Scope, ids: readonly number[], delayMs: number, why: AttemptError): Promise<number> {
+  return updateClaimed(scope, ids, {
+    status: 'pending',
+    next_attempt_at: scope.now() + Math.max(0, Math.floor(delayMs)),
+    claimed_by: null,
+    claimed_until: null,
+    last_error_class: why.errorClass,
+    last_error: clipError(why.error),
+  });
+}
+
+/** Terminal failure of these records (mapping, conflict): never retried. */
+export async function failOutbox(scope: Scope, ids: readonly number[], why: AttemptError): Promise<number> {
+  return updateClaimed(scope, ids, {
+    status: 'failed',
+    claimed_by: null,
+    claimed_until: null,
+    last_error_class: why.errorClass,
+    last_error: clipError(why.error),
+  });
+}
+
+/**
+ * Retries exhausted: the writes become dead letters (replayable with `replayDeadLetters`). The
+ * outbox rows stay, as `dead`, so their idempotency keys keep blocking duplicate enqueues.
+ * Returns the dead letter ids.
+ */
+export async function moveToDeadLetter(scope: Scope, ids: readonly number[], why: AttemptError): Promise<number[]> {
+  return scope.transaction(async (tx) => {
+    const created: number[] = [];
+    const now = tx.now();
+    for (const part of chunks(ids, IDS_PER_STATEMENT)) {
+      const q = tx.db(tables.outbox).where({ tenant: tx.tenant, status: 'in_flight' }).whereIn('id', part);
+      // Lock the rows so a concurrent outcome for the same ids waits and then finds them dead.
+      if (tx.dialect === 'postgres') (q as Knex.QueryBuilder).forUpdate();
+      const rows = (await q).map((r: Record<string, unknown>) => outboxRowFrom(tx.dialect, r));
+      if (rows.length === 0) continue;
+      await tx
+        .db(tables.outbox)
+        .where({ tenant: tx.tenant })
+        .whereIn('id', rows.map((r) => r.id))
+        .update({
+          status: 'dead',
+          claimed_by: null,
+          claimed_until: null,
+          last_error_class: why.errorClass,
+          last_error: clipError(why.error),
+          updated_at: now,
+        });
+      const inserted: Array<{ id: unknown }> = await tx
+        .db(tables.deadLetters)
+        .insert(
+          rows.map((r) => ({
+            tenant: tx.tenant,
+            outbox_id: r.id,
+            idempotency_key: r.idempotencyKey,
+            pipeline: r.pipeline,
+            connection: r.connection,
+            operation: r.operation,
+            object: r.object,
+            record_key: r.recordKey,
+            payload: toJson(r.payload),
+            content_version: r.contentVersion,
+            correlation_id: r.correlationId,
+            attempts: r.attempts,
+            error_class: why.errorClass,
+            error: clipError(why.error),
+            status: 'open',
+            dead_at: now,
+          })),
+        )
+        .returning(['id']);
+      created.push(...inserted.map((r) => Number(r.id)));
+    }
+    return created;
+  });
+}

@@ -1,0 +1,63 @@
+import { toNumber } from '../columns.js';
+import type { Scope } from '../scope.js';
+import { tables } from '../tables.js';
+import { OUTBOX_STATUSES, outboxRowFrom, type OutboxRow, type OutboxStatus } from './rows.js';
+
+export async function getOutboxRow(scope: Scope, id: number): Promise<OutboxRow | undefined> {
+  const row = await scope.db(tables.outbox).where({ tenant: scope.tenant, id }).first();
+  return row ? outboxRowFrom(scope.dialect, row) : undefined;
+}
+
+export async function getOutboxByKey(scope: Scope, idempotencyKey: string): Promise<OutboxRow | undefined> {
+  const row = await scope.db(tables.outbox).where({ tenant: scope.tenant, idempotency_key: idempotencyKey }).first();
+  return row ? outboxRowFrom(scope.dialect, row) : undefined;
+}
+
+export interface OutboxFilter {
+  pipeline?: string;
+  connection?: string;
+  recordKey?: string;
+  status?: OutboxStatus;
+  /** Rows with id greater than this (paging). */
+  afterId?: number;
+  /** @defaultValue 100 */
+  limit?: number;
+}
+
+export async function listOutbox(scope: Scope, filter: OutboxFilter = {}): Promise<OutboxRow[]> {
+  const q = scope.db(tables.outbox).where({ tenant: scope.tenant });
+  if (filter.pipeline !== undefined) q.andWhere({ pipeline: filter.pipeline });
+  if (filter.connection !== undefined) q.andWhere({ connection: filter.connection });
+  if (filter.recordKey !== undefined) q.andWhere({ record_key: filter.recordKey });
+  if (filter.status !== undefined) q.andWhere({ status: filter.status });
+  if (filter.afterId !== undefined) q.andWhere('id', '>', filter.afterId);
+  const rows = await q.orderBy('id').limit(filter.limit ?? 100);
+  return rows.map((r: Record<string, unknown>) => outboxRowFrom(scope.dialect, r));
+}
+
+export interface QueueDepth {
+  /** Rows per status (every status present, zero when none). */
+  byStatus: Record<OutboxStatus, number>;
+  /** Creation time of the oldest row still to be written (pending, in flight or waiting), or null. */
+  oldestOpenCreatedAt: number | null;
+}
+
+/** Queue depth and age for `status` and metrics, optionally for one pipeline. */
+export async function queueDepth(scope: Scope, filter: { pipeline?: string } = {}): Promise<QueueDepth> {
+  const base = () => {
+    const q = scope.db(tables.outbox).where({ tenant: scope.tenant });
+    if (filter.pipeline !== undefined) q.andWhere({ pipeline: filter.pipeline });
+    return q;
+  };
+  const counts: Array<{ status: OutboxStatus; n: unknown }> = await base().select('status').count({ n: '*' }).groupBy('status');
+  const byStatus = Object.fromEntries(OUTBOX_STATUSES.map((s) => [s, 0])) as Record<OutboxStatus, number>;
+  for (const c of counts) byStatus[c.status] = toNumber(c.n);
+  const oldest = await base().whereIn('status', ['pending', 'in_flight', 'waiting_auth']).min({ at: 'created_at' }).first();
+  const at = (oldest as { at?: unknown } | undefined)?.at;
+  return { byStatus, oldestOpenCreatedAt: at === null || at === undefined ? null : toNumber(at) };
+}
+
+/** Deletes `done` rows last changed before `before` (retention); returns the count. */
+export async function purgeDone(scope: Scope, before: number): Promise<number> {
+  return scope.db(tables.outbox).where({ tenant: scope.tenant, status: 'done' }).andWhere('updated_at', '<', before).del();
+}

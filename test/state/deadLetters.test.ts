@@ -1,0 +1,97 @@
+import {
+  claimBatch,
+  completeOutbox,
+  discardDeadLetters,
+  enqueueOutbox,
+  getDeadLetter,
+  getOutboxByKey,
+  listDeadLetters,
+  moveToDeadLetter,
+  purgeDone,
+  replayDeadLetters,
+  tables,
+} from '../../src/state/index.js';
+import { backends, useStore } from './harness.js';
+import { writes } from './fixtures.js';
+
+describe.each(backends)('dead letters on %s', (backend) => {
+  const h = useStore(backend);
+
+  it('hold exhausted writes, keep their key blocking re-enqueue, and list by filters', async () => {
+    const t = h.tenant();
+    await enqueueOutbox(t, [...writes(3), ...writes(1, 10, { pipeline: 'signals' })]);
+    const claimed = await claimBatch(t, { limit: 10, worker: 'w', leaseMs: 1000 });
+    const letterIds = await moveToDeadLetter(t, claimed.slice(0, 2).map((r) => r.id), { errorClass: 'transient', error: 'timeout x5' });
+    const other = await moveToDeadLetter(t, [claimed[3]!.id], { errorClass: 'mapping', error: 'missing dealname' });
+    expect(letterIds).toHaveLength(2);
+    expect(other).toHaveLength(1);
+    // Already dead: a second move does nothing.
+    expect(await moveToDeadLetter(t, [claimed[0]!.id], { errorClass: 'transient' })).toEqual([]);
+
+    const letter = await getDeadLetter(t, letterIds[0]!);
+    expect(letter).toMatchObject({
+      outboxId: claimed[0]!.id,
+      idempotencyKey: claimed[0]!.idempotencyKey,
+      recordKey: 'q-0',
+      payload: { amount: 0, tags: ['a', 'b'] },
+      attempts: 1,
+      errorClass: 'transient',
+      error: 'timeout x5',
+      status: 'open',
+    });
+    expect((await enqueueOutbox(t, writes(1))).duplicates).toHaveLength(1);
+    expect((await listDeadLetters(t)).map((l) => l.recordKey)).toEqual(['q-0', 'q-1', 'q-10']);
+    expect((await listDeadLetters(t, { pipeline: 'signals' })).map((l) => l.recordKey)).toEqual(['q-10']);
+    expect((await listDeadLetters(t, { errorClass: 'transient', limit: 1 })).map((l) => l.recordKey)).toEqual(['q-0']);
+    expect((await listDeadLetters(t, { afterId: letterIds[0] })).map((l) => l.recordKey)).toEqual(['q-1', 'q-10']);
+  });
+
+  it('replay sends the write back as pending with the same idempotency key', async () => {
+    const t = h.tenant();
+    await enqueueOutbox(t, writes(2));
+    const claimed = await claimBatch(t, { limit: 2, worker: 'w', leaseMs: 1000 });
+    const ids = await moveToDeadLetter(t, claimed.map((r) => r.id), { errorClass: 'transient' });
+    h.clock.advance(1000);
+    const outboxIds = await replayDeadLetters(t, [ids[0]!], 'operator:ana');
+    expect(outboxIds).toEqual([claimed[0]!.id]);
+    const row = await getOutboxByKey(t, claimed[0]!.idempotencyKey);
+    expect(row).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: h.clock.now, lastError: null });
+    expect(await getDeadLetter(t, ids[0]!)).toMatchObject({ status: 'replayed', resolvedBy: 'operator:ana', resolvedAt: h.clock.now });
+    // A replayed letter is not replayed twice.
+    expect(await replayDeadLetters(t, [ids[0]!], 'operator:ana')).toEqual([]);
+    const again = await claimBatch(t, { limit: 5, worker: 'w', leaseMs: 1000 });
+    expect(again.map((r) => r.idempotencyKey)).toEqual([claimed[0]!.idempotencyKey]);
+  });
+
+  it('replay recreates the outbox row when retention removed it', async () => {
+    const t = h.tenant();
+    await enqueueOutbox(t, writes(1));
+    const [row] = await claimBatch(t, { limit: 1, worker: 'w', leaseMs: 1000 });
+    const [letterId] = await moveToDeadLetter(t, [row!.id], { errorClass: 'transient' });
+    await t.db(tables.outbox).where({ tenant: t.tenant, id: row!.id }).del();
+    const [newId] = await replayDeadLetters(t, [letterId!], 'op');
+    expect(await getOutboxByKey(t, row!.idempotencyKey)).toMatchObject({ id: newId, status: 'pending', payload: row!.payload });
+  });
+
+  it('discard closes letters for good', async () => {
+    const t = h.tenant();
+    await enqueueOutbox(t, writes(2));
+    const claimed = await claimBatch(t, { limit: 2, worker: 'w', leaseMs: 1000 });
+    const ids = await moveToDeadLetter(t, claimed.map((r) => r.id), { errorClass: 'transient' });
+    expect(await discardDeadLetters(t, ids, 'op')).toBe(2);
+    expect(await listDeadLetters(t)).toEqual([]);
+    expect((await listDeadLetters(t, { status: 'discarded' })).map((l) => l.resolvedBy)).toEqual(['op', 'op']);
+    expect(await replayDeadLetters(t, ids, 'op')).toEqual([]);
+  });
+
+  it('purges done rows past retention only', async () => {
+    const t = h.tenant();
+    await enqueueOutbox(t, writes(3));
+    const claimed = await claimBatch(t, { limit: 2, worker: 'w', leaseMs: 1000 });
+    await completeOutbox(t, claimed.map((r) => r.id));
+    h.clock.advance(10);
+    expect(await purgeDone(t, h.clock.now - 20)).toBe(0);
+    expect(await purgeDone(t, h.clock.now)).toBe(2);
+    expect(await getOutboxByKey(t, writes(1, 2)[0]!.idempotencyKey)).toBeDefined();
+  });
+});

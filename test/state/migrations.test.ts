@@ -1,0 +1,98 @@
+import Database from 'better-sqlite3';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEFAULT_SQLITE_PATH, migrations, openStore, parseStoreUrl, tables } from '../../src/state/index.js';
+import { migrationSource } from '../../src/state/migrations/index.js';
+import { migrationsTable } from '../../src/state/tables.js';
+import { backends, useStore } from './harness.js';
+
+async function columnsOf(store: ReturnType<typeof openStore>, table: string): Promise<string[]> {
+  if (store.dialect === 'postgres') {
+    const r = await store.knex.raw('select column_name from information_schema.columns where table_name = ? order by ordinal_position', [table]);
+    return r.rows.map((x: { column_name: string }) => x.column_name);
+  }
+  const rows: Array<{ name: string }> = await store.knex.raw(`pragma table_info(${table})`);
+  return rows.map((x) => x.name);
+}
+
+describe.each(backends)('migrations on %s', (backend) => {
+  const h = useStore(backend, { migrate: false });
+
+  it('bring an empty database to the latest schema once, then apply nothing', async () => {
+    for (const t of Object.values(tables)) expect(await h.store.knex.schema.hasTable(t)).toBe(false);
+    const applied = await h.store.migrate();
+    expect(applied).toEqual(migrations.map((m) => m.name));
+    for (const t of Object.values(tables)) expect(await h.store.knex.schema.hasTable(t)).toBe(true);
+    expect(await h.store.migrate()).toEqual([]);
+  });
+
+  it('give every table a tenant column first', async () => {
+    for (const t of Object.values(tables)) {
+      const cols = await columnsOf(h.store, t);
+      expect(cols.indexOf('tenant'), `${t}: ${cols.join(',')}`).toBe(cols[0] === 'id' ? 1 : 0);
+    }
+  });
+
+  it('roll back to empty and up again', async () => {
+    await h.store.knex.migrate.rollback({ migrationSource, tableName: migrationsTable }, true);
+    for (const t of Object.values(tables)) expect(await h.store.knex.schema.hasTable(t)).toBe(false);
+    expect(await h.store.migrate()).toEqual(migrations.map((m) => m.name));
+  });
+});
+
+describe('SQLite store file', () => {
+  it('defaults to .syncd/state.db in the working directory', () => {
+    expect(parseStoreUrl(undefined)).toEqual({ dialect: 'sqlite', filename: path.resolve(DEFAULT_SQLITE_PATH), memory: false });
+    expect(DEFAULT_SQLITE_PATH).toBe('.syncd/state.db');
+    expect(parseStoreUrl('postgres://u:p@h/db')).toEqual({ dialect: 'postgres', url: 'postgres://u:p@h/db' });
+    expect(parseStoreUrl('sqlite:./x/y.db')).toMatchObject({ dialect: 'sqlite', filename: path.resolve('x/y.db') });
+    expect(parseStoreUrl(':memory:')).toMatchObject({ dialect: 'sqlite', memory: true });
+  });
+
+  it('rejects other URL schemes without echoing credentials', () => {
+    expect(() => parseStoreUrl('mysql://root:hunter2@db/x')).toThrowErrorMatchingInlineSnapshot(
+      `[StoreError: unsupported store URL scheme "mysql:" (use postgres:// or a SQLite file path)]`,
+    );
+  });
+
+  it('creates its folder and runs in WAL mode with a busy timeout', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'syncd-file-'));
+    const store = openStore({ url: path.join(dir, 'nested', 'state.db'), busyTimeoutMs: 1234, env: {} });
+    try {
+      expect(store.dialect).toBe('sqlite');
+      const [mode] = await store.knex.raw('pragma journal_mode');
+      const [timeout] = await store.knex.raw('pragma busy_timeout');
+      expect(mode).toEqual({ journal_mode: 'wal' });
+      expect(Object.values(timeout)).toEqual([1234]);
+      await store.migrate();
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes the write lock when a transaction begins, so two processes never deadlock on upgrade', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'syncd-lock-'));
+    const file = path.join(dir, 'state.db');
+    const store = openStore({ url: file, env: {} });
+    const other = new Database(file, { timeout: 0 });
+    try {
+      await store.migrate();
+      await store.transaction(async (tx) => {
+        await tx.db(tables.cursors).where({ tenant: tx.tenant }).first();
+        expect(() => other.exec('BEGIN IMMEDIATE')).toThrow(/database is locked/);
+      });
+      other.exec('BEGIN IMMEDIATE');
+      other.exec('ROLLBACK');
+    } finally {
+      other.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an invalid default tenant at open', () => {
+    expect(() => openStore({ url: ':memory:', tenantDefault: 'a b' })).toThrow(/tenant "a b" is not valid/);
+  });
+});

@@ -1,0 +1,117 @@
+import {
+  acceptEvent,
+  acceptEvents,
+  appendAudit,
+  claimEvents,
+  commitCursor,
+  completeEvents,
+  failEvent,
+  getCursor,
+  getEvent,
+  getReconciliationItem,
+  listCursors,
+  listReconciliationItems,
+  openReconciliationItem,
+  queryAudit,
+  resetCursors,
+  resolveReconciliationItem,
+} from '../../src/state/index.js';
+import { backends, useStore } from './harness.js';
+
+describe.each(backends)('operator records on %s', (backend) => {
+  const h = useStore(backend);
+
+  describe('cursors', () => {
+    it('store any JSON value per pipeline and source, and reset for backfill', async () => {
+      const t = h.tenant();
+      await commitCursor(t, { pipeline: 'quotes', source: 'quotey' }, { updatedAt: '2024-05-01T00:00:00Z', id: 7 });
+      await commitCursor(t, { pipeline: 'quotes', source: 'hubspot' }, '12345');
+      await commitCursor(t, { pipeline: 'quotes', source: 'hubspot' }, '12399');
+      expect(await getCursor(t, { pipeline: 'quotes', source: 'hubspot' })).toEqual({ pipeline: 'quotes', source: 'hubspot', value: '12399', updatedAt: h.clock.now });
+      expect((await listCursors(t, { pipeline: 'quotes' })).map((c) => c.source)).toEqual(['hubspot', 'quotey']);
+      expect(await resetCursors(t, 'quotes', 'hubspot')).toBe(1);
+      expect(await getCursor(t, { pipeline: 'quotes', source: 'hubspot' })).toBeUndefined();
+      expect(await resetCursors(t, 'quotes')).toBe(1);
+    });
+  });
+
+  describe('reconciliation items', () => {
+    it('open with an actionable payload, dedupe while open, and resolve with who and how', async () => {
+      const t = h.tenant();
+      const payload = { field: 'deal.crm_ref', base: '006A', local: '006A', remote: '006B', action: 'confirm which opportunity this quote belongs to' };
+      const first = await openReconciliationItem(t, { kind: 'conflict', pipeline: 'quotes', recordKey: 'q-1', field: 'deal.crm_ref', payload, dedupeKey: 'quotes/q-1/deal.crm_ref' });
+      expect(first).toMatchObject({ isNew: true, item: { kind: 'conflict', status: 'open', payload } });
+      h.clock.advance(10);
+      const again = await openReconciliationItem(t, { kind: 'conflict', pipeline: 'quotes', recordKey: 'q-1', payload: { ...payload, remote: '006C' }, dedupeKey: 'quotes/q-1/deal.crm_ref' });
+      expect(again).toMatchObject({ isNew: false, item: { id: first.item.id, payload: { remote: '006C' }, updatedAt: h.clock.now } });
+      await openReconciliationItem(t, { kind: 'mapping', pipeline: 'signals', recordKey: 's-1', payload: { error: 'missing required property hs_note_body' } });
+      expect((await listReconciliationItems(t)).map((i) => i.kind)).toEqual(['conflict', 'mapping']);
+      expect((await listReconciliationItems(t, { kind: 'mapping' })).map((i) => i.recordKey)).toEqual(['s-1']);
+
+      expect(await resolveReconciliationItem(t, first.item.id, { take: 'local' }, 'operator:ana')).toBe(true);
+      expect(await resolveReconciliationItem(t, first.item.id, { take: 'remote' }, 'operator:bo')).toBe(false);
+      expect(await getReconciliationItem(t, first.item.id)).toMatchObject({ status: 'resolved', resolution: { take: 'local' }, resolvedBy: 'operator:ana' });
+      // Once resolved, the same problem opens a new item.
+      const reopened = await openReconciliationItem(t, { kind: 'conflict', pipeline: 'quotes', recordKey: 'q-1', payload, dedupeKey: 'quotes/q-1/deal.crm_ref' });
+      expect(reopened.isNew).toBe(true);
+      expect(reopened.item.id).not.toBe(first.item.id);
+    });
+  });
+
+  describe('audit', () => {
+    it('records intents and outcomes and returns a record’s history in order', async () => {
+      const t = h.tenant();
+      await appendAudit(t, [
+        { actor: 'pipeline:quotes', action: 'write.intent', pipeline: 'quotes', recordKey: 'q-1', connection: 'hubspot', idempotencyKey: 'k1', before: { amount: 1 }, after: { amount: 2 } },
+        { actor: 'pipeline:quotes', action: 'write.intent', pipeline: 'quotes', recordKey: 'q-2', idempotencyKey: 'k2' },
+      ]);
+      h.clock.advance(5);
+      await appendAudit(t, [
+        { actor: 'pipeline:quotes', action: 'merge.decision', pipeline: 'quotes', recordKey: 'q-1', decision: { policy: 'merge_with_audit', winner: 'remote', base: 1 } },
+        { actor: 'pipeline:quotes', action: 'write.ok', pipeline: 'quotes', recordKey: 'q-1', idempotencyKey: 'k1', at: h.clock.now + 1 },
+      ]);
+      const history = await queryAudit(t, { recordKey: 'q-1' });
+      expect(history.map((e) => [e.action, e.at - h.clock.now])).toEqual([
+        ['write.intent', -5],
+        ['merge.decision', 0],
+        ['write.ok', 1],
+      ]);
+      expect(history[0]).toMatchObject({ before: { amount: 1 }, after: { amount: 2 }, idempotencyKey: 'k1', connection: 'hubspot' });
+      expect(history[1]!.decision).toEqual({ policy: 'merge_with_audit', winner: 'remote', base: 1 });
+      expect((await queryAudit(t, { idempotencyKey: 'k1' })).map((e) => e.action)).toEqual(['write.intent', 'write.ok']);
+    });
+  });
+
+  describe('webhook inbox', () => {
+    it('accepts each event once per connection and hands it to one worker', async () => {
+      const t = h.tenant();
+      const e = { connection: 'hubspot', eventId: 'evt-1', eventType: 'company.propertyChange', payload: { objectId: 901 } };
+      const first = await acceptEvent(t, e);
+      expect(first.isNew).toBe(true);
+      expect(await acceptEvent(t, e)).toEqual({ id: null, isNew: false });
+      const batch = await acceptEvents(t, [e, { ...e, connection: 'pipedrive' }, { ...e, eventId: 'evt-2' }, { ...e, eventId: 'evt-2' }]);
+      expect(batch.map((r) => r.isNew)).toEqual([false, true, true, false]);
+
+      const claimed = await claimEvents(t, { limit: 10, worker: 'w1', leaseMs: 5_000, connection: 'hubspot' });
+      expect(claimed.map((c) => c.eventId)).toEqual(['evt-1', 'evt-2']);
+      expect(claimed[0]).toMatchObject({ status: 'processing', attempts: 1, payload: { objectId: 901 }, receivedAt: h.clock.now });
+      expect(await claimEvents(t, { limit: 10, worker: 'w2', leaseMs: 5_000, connection: 'hubspot' })).toEqual([]);
+
+      expect(await completeEvents(t, [claimed[0]!.id])).toBe(1);
+      expect(await failEvent(t, claimed[1]!.id, 'queast timeout', 1_000)).toBe(true);
+      h.clock.advance(1_000);
+      const retry = await claimEvents(t, { limit: 10, worker: 'w2', leaseMs: 5_000, connection: 'hubspot' });
+      expect(retry.map((c) => [c.eventId, c.attempts, c.lastError])).toEqual([['evt-2', 2, 'queast timeout']]);
+      // The worker dies: after the claim expires another takes over.
+      h.clock.advance(5_000);
+      const takeover = await claimEvents(t, { limit: 10, worker: 'w3', leaseMs: 5_000 });
+      expect(takeover.map((c) => [c.eventId, c.connection, c.claimedBy])).toEqual([
+        ['evt-1', 'pipedrive', 'w3'],
+        ['evt-2', 'hubspot', 'w3'],
+      ]);
+      expect(await failEvent(t, retry[0]!.id, 'bad payload', null)).toBe(true);
+      expect(await getEvent(t, retry[0]!.id)).toMatchObject({ status: 'failed', lastError: 'bad payload', processedAt: h.clock.now });
+      expect(await getEvent(t, first.id!)).toMatchObject({ status: 'done' });
+    });
+  });
+});
