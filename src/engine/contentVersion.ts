@@ -1,8 +1,8 @@
 /**
- * Idempotency keys. A write's key is derived from (pipeline, tenant, record, content version),
- * where the content version is a hash of exactly what would be written. Re-reading a record
- * (cursor lookback, a restart, a replay) yields the same key, and the outbox refuses a key it
- * already holds, so a change is written once; a new change yields a new key.
+ * Content versions: a hash of exactly what a write would send. With the pipeline, connection and
+ * record it forms the write's idempotency key (`deriveIdempotencyKey` in the store), so re-reading
+ * a record (cursor lookback, a restart, a replay) yields the same key and the outbox refuses it,
+ * while a real change yields a new one.
  */
 import { createHash } from 'node:crypto';
 
@@ -17,11 +17,4 @@ export function canonicalJson(value: unknown): string {
 
 export function contentVersion(payload: unknown): string {
   return createHash('sha256').update(canonicalJson(payload)).digest('base64url').slice(0, 22);
-}
-
-export function idempotencyKey(parts: { pipeline: string; tenant: string; recordKey: string; contentVersion: string }): string {
-  return createHash('sha256')
-    .update(`${parts.pipeline}\u0000${parts.tenant}\u0000${parts.recordKey}\u0000${parts.contentVersion}`)
-    .digest('base64url')
-    .slice(0, 32);
 }

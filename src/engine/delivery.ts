@@ -1,0 +1,195 @@
+/**
+ * The delivery side of a pipeline: claims due outbox rows, writes them through the target port in
+ * batches, and settles each outcome by its error class (DESIGN §3):
+ * - ok: row done, link recorded, bases saved, audit `write.ok`;
+ * - transient: retried with backoff and full jitter (or `Retry-After`), then the dead letter queue;
+ * - auth: the connection is marked needs-reconnect and its rows wait; nothing is dropped;
+ * - mapping / conflict: terminal for that record, with a reconciliation item; the batch goes on.
+ */
+import type { Scope } from '../state/scope.js';
+import type { OutboxRow } from '../state/outbox/rows.js';
+import { claimBatch } from '../state/outbox/claim.js';
+import { completeOutbox, failOutbox, moveToDeadLetter, retryLater } from '../state/outbox/outcomes.js';
+import { markNeedsReconnect } from '../state/connections.js';
+import { upsertLink } from '../state/links.js';
+import { saveFieldBases, type FieldBaseInput } from '../state/fieldBases.js';
+import { appendAudit, type AuditInput } from '../state/audit.js';
+import { openReconciliationItem } from '../state/reconciliation.js';
+import { recordDeliveries, type DeliveryAttempt } from '../state/deliveries.js';
+import type { Orientation } from './orientation.js';
+import type { TargetPort, TargetWrite, WriteOutcome } from './ports.js';
+import type { WritePayload } from './planner.js';
+import { backoffDelay, type BackoffPolicy } from './backoff.js';
+
+export interface DeliveryContext {
+  pipeline: string;
+  connection: string;
+  /** Connector name recorded with a needs-reconnect status. */
+  connector: string;
+  worker: string;
+  target: TargetPort;
+  orientation: Orientation;
+  retry: BackoffPolicy;
+  deadLetter: boolean;
+  /** Claim this many rows per round. */
+  claimLimit: number;
+  leaseMs: number;
+  /** Called after each settled batch (metrics, progress). */
+  onSettled?: (summary: SettledSummary) => void;
+}
+
+export interface SettledSummary {
+  ok: number;
+  retried: number;
+  deadLettered: number;
+  failed: number;
+  pausedForAuth: number;
+}
+
+type Failure = Extract<WriteOutcome, { ok: false }>;
+
+function toWrite(row: OutboxRow): TargetWrite {
+  const p = row.payload as WritePayload;
+  return {
+    id: row.id,
+    recordKey: row.recordKey,
+    ...(p.targetId !== undefined ? { remoteId: p.targetId } : {}),
+    operation: row.operation,
+    values: p.values,
+    idempotencyKey: row.idempotencyKey,
+    ...(row.correlationId ? { correlationId: row.correlationId } : {}),
+  };
+}
+
+/** Claims and settles one round. Returns how many rows it handled (0: nothing was due). */
+export async function deliverOnce(scope: Scope, ctx: DeliveryContext, signal: AbortSignal): Promise<number> {
+  const rows = await claimBatch(scope, { limit: ctx.claimLimit, worker: ctx.worker, leaseMs: ctx.leaseMs, pipeline: ctx.pipeline, connection: ctx.connection });
+  if (rows.length === 0) return 0;
+  const byOperation = new Map<string, OutboxRow[]>();
+  for (const r of rows) {
+    let list = byOperation.get(r.operation);
+    if (!list) byOperation.set(r.operation, (list = []));
+    list.push(r);
+  }
+  for (const [operation, list] of byOperation) {
+    const size = Math.max(1, ctx.target.maxBatch(operation));
+    for (let i = 0; i < list.length; i += size) {
+      const batch = list.slice(i, i + size);
+      const started = Date.now();
+      let outcomes: WriteOutcome[];
+      try {
+        outcomes = await ctx.target.write(batch.map(toWrite), signal);
+      } catch (err) {
+        // A whole-call failure the port could not classify: treat as transient, never lose it.
+        const message = err instanceof Error ? err.message : String(err);
+        outcomes = batch.map(() => ({ ok: false, errorClass: 'transient', message }));
+      }
+      await settle(scope, ctx, batch, outcomes, Date.now() - started);
+    }
+  }
+  return rows.length;
+}
+
+async function settle(scope: Scope, ctx: DeliveryContext, rows: OutboxRow[], outcomes: WriteOutcome[], durationMs: number): Promise<void> {
+  const summary: SettledSummary = { ok: 0, retried: 0, deadLettered: 0, failed: 0, pausedForAuth: 0 };
+  const attempts: DeliveryAttempt[] = [];
+  const audit: AuditInput[] = [];
+  const okIds: number[] = [];
+  const bases: FieldBaseInput[] = [];
+  const authRows: OutboxRow[] = [];
+  const retries: Array<{ row: OutboxRow; delay: number; f: Failure }> = [];
+  const dead: Array<{ row: OutboxRow; f: Failure }> = [];
+  const terminal: Array<{ row: OutboxRow; f: Failure }> = [];
+
+  await scope.transaction(async (tx) => {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as OutboxRow;
+      const outcome: WriteOutcome = outcomes[i] ?? { ok: false, errorClass: 'transient', message: 'the target returned no outcome for this write' };
+      const payload = row.payload as WritePayload;
+      attempts.push({
+        outboxId: row.id,
+        attempt: row.attempts,
+        outcome: outcome.ok ? 'ok' : outcome.errorClass,
+        durationMs,
+        worker: ctx.worker,
+        ...(outcome.ok ? {} : { errorClass: outcome.errorClass, error: outcome.message, ...(outcome.status !== undefined ? { statusCode: outcome.status } : {}) }),
+      });
+      const base: AuditInput = {
+        actor: `pipeline:${ctx.pipeline}`,
+        pipeline: ctx.pipeline,
+        recordKey: row.recordKey,
+        connection: ctx.connection,
+        idempotencyKey: row.idempotencyKey,
+        ...(row.correlationId ? { correlationId: row.correlationId } : {}),
+        action: 'write.ok',
+      };
+      if (outcome.ok) {
+        okIds.push(row.id);
+        summary.ok++;
+        const remoteId = ctx.orientation.sourceIsLocal ? outcome.remoteId ?? payload.link.remoteId ?? payload.targetId : payload.link.remoteId;
+        let linkId = payload.link.linkId;
+        if (remoteId !== undefined) {
+          const link = await upsertLink(tx, {
+            local: { object: ctx.orientation.localObject, key: payload.link.localKey },
+            remote: { ...ctx.orientation.remote, id: String(remoteId) },
+            pipeline: ctx.pipeline,
+            strategy: payload.link.strategy,
+            score: payload.link.score,
+          });
+          linkId = link.id;
+        }
+        if (linkId !== undefined) for (const [field, value] of Object.entries(payload.base)) bases.push({ linkId, field, value });
+        audit.push({ ...base, action: 'write.ok', after: payload.values, decision: { operation: row.operation, ...(remoteId !== undefined ? { remoteId: String(remoteId) } : {}), ...(outcome.ok && outcome.created !== undefined ? { created: outcome.created } : {}) } });
+        continue;
+      }
+      audit.push({ ...base, action: 'write.failed', after: payload.values, decision: { errorClass: outcome.errorClass, message: outcome.message, attempt: row.attempts } });
+      if (outcome.errorClass === 'transient') {
+        if (row.attempts >= ctx.retry.attempts) dead.push({ row, f: outcome });
+        else retries.push({ row, delay: outcome.retryAfterMs ?? backoffDelay(ctx.retry, row.attempts), f: outcome });
+      } else if (outcome.errorClass === 'auth') authRows.push(row);
+      else terminal.push({ row, f: outcome });
+    }
+    if (okIds.length) await completeOutbox(tx, okIds);
+    if (bases.length) await saveFieldBases(tx, bases);
+    for (const r of retries) await retryLater(tx, [r.row.id], r.delay, { errorClass: r.f.errorClass, error: r.f.message });
+    summary.retried = retries.length;
+    if (dead.length) {
+      if (ctx.deadLetter) {
+        for (const d of dead) await moveToDeadLetter(tx, [d.row.id], { errorClass: 'transient', error: `retries exhausted after ${d.row.attempts} attempts: ${d.f.message}` });
+        summary.deadLettered = dead.length;
+      } else {
+        for (const d of dead) await failOutbox(tx, [d.row.id], { errorClass: 'transient', error: `retries exhausted after ${d.row.attempts} attempts (dead letter queue off): ${d.f.message}` });
+        summary.failed += dead.length;
+      }
+    }
+    for (const t of terminal) {
+      await failOutbox(tx, [t.row.id], { errorClass: t.f.errorClass, error: t.f.message });
+      const payload = t.row.payload as WritePayload;
+      await openReconciliationItem(tx, {
+        kind: t.f.errorClass === 'conflict' ? 'conflict' : 'mapping',
+        pipeline: ctx.pipeline,
+        recordKey: t.row.recordKey,
+        ...(payload.link.linkId !== undefined ? { linkId: payload.link.linkId } : {}),
+        payload: {
+          stage: 'write',
+          operation: t.row.operation,
+          status: t.f.status ?? null,
+          message: t.f.message,
+          values: payload.values,
+          idempotencyKey: t.row.idempotencyKey,
+          action: t.f.errorClass === 'conflict' ? 'the target refused the change as a conflict; fix the record and replay' : 'fix the mapping or the source value, then replay the record',
+        },
+        dedupeKey: `${t.f.errorClass}:${ctx.pipeline}:${t.row.recordKey}`,
+      });
+    }
+    summary.failed += terminal.length;
+    if (authRows.length) {
+      const reason = (outcomes[rows.indexOf(authRows[0] as OutboxRow)] as Failure).message;
+      const { parked } = await markNeedsReconnect(tx, { connection: ctx.connection, connector: ctx.connector, reason, inFlightIds: authRows.map((r) => r.id) });
+      summary.pausedForAuth = parked;
+    }
+    await recordDeliveries(tx, attempts);
+    await appendAudit(tx, audit);
+  });
+  ctx.onSettled?.(summary);
+}

@@ -1,0 +1,83 @@
+/** Ports over a local SQL table: the `table` source and a writable table as target. */
+import type { Knex } from 'knex';
+import type { TableSpec } from '../../spec/types.js';
+import { readTablePage, rewind, type TablePosition } from '../../sources/table.js';
+import { upsertRows } from '../../sinks/table.js';
+import type { SourcePage, SourcePort, TargetPort, TargetWrite, WriteOutcome } from '../ports.js';
+
+export interface TableSourceOptions {
+  db: Knex;
+  table: string;
+  spec: TableSpec;
+  cursorField: string;
+  lookbackMs: number;
+  /** Where the very first poll starts (ISO), if not from the beginning. */
+  start?: string;
+  /** Rows per page: bounds memory whatever the size of a backfill. Default: 1000. */
+  pageSize?: number;
+}
+
+function later(a: TablePosition, b: TablePosition | undefined): TablePosition {
+  if (!b) return a;
+  if (a.value > b.value || (a.value === b.value && String(a.key) > String(b.key))) return a;
+  return b;
+}
+
+export function tableSource(opts: TableSourceOptions): SourcePort {
+  const pageSize = opts.pageSize ?? 1000;
+  const read = { table: opts.table, spec: opts.spec, cursorField: opts.cursorField, pageSize };
+  return {
+    async *pages(cursor: unknown, signal: AbortSignal): AsyncIterable<SourcePage> {
+      const committed = cursor as TablePosition | undefined;
+      // Each poll starts `lookback` before the committed cursor; re-read rows dedupe in the outbox.
+      let start: { after?: TablePosition; from?: string | number } = committed ? { from: rewind(committed.value, opts.lookbackMs) } : opts.start ? { from: opts.start } : {};
+      let high = committed;
+      while (!signal.aborted) {
+        const rows = await readTablePage(opts.db, read, start);
+        if (rows.length === 0) return;
+        const last = (rows[rows.length - 1] as (typeof rows)[number]).position;
+        high = later(last, high);
+        yield { records: rows.map((r) => ({ key: r.key, fields: r.fields, ...(typeof r.fields[opts.cursorField] === 'string' ? { updatedAt: r.fields[opts.cursorField] as string } : {}) })), cursor: high };
+        if (rows.length < pageSize) return;
+        start = { after: last };
+      }
+    },
+  };
+}
+
+export function tableTarget(opts: { db: Knex; connector: string; table: string; spec: TableSpec }): TargetPort {
+  const { db, table, spec } = opts;
+  return {
+    connector: opts.connector,
+    object: table,
+    maxBatch: () => 500,
+    async write(writes: TargetWrite[]): Promise<WriteOutcome[]> {
+      const outcomes: WriteOutcome[] = [];
+      const valid: Array<{ key: string; values: Record<string, unknown> }> = [];
+      const index: number[] = [];
+      writes.forEach((w, i) => {
+        const key = w.remoteId ?? w.recordKey;
+        const unknown = Object.keys(w.values).filter((c) => !spec.columns[c]);
+        if (unknown.length) outcomes[i] = { ok: false, errorClass: 'mapping', message: `table ${table} has no column ${unknown.join(', ')}` };
+        else {
+          valid.push({ key, values: w.values });
+          index.push(i);
+        }
+      });
+      try {
+        await upsertRows(db, table, spec, valid);
+        index.forEach((i, n) => (outcomes[i] = { ok: true, remoteId: valid[n]?.key as string }));
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        // Constraint violations are the record's fault; anything else (a locked or unreachable database) is transient.
+        const errorClass = /constraint|not null|check/i.test(message) ? 'mapping' : 'transient';
+        index.forEach((i) => (outcomes[i] = { ok: false, errorClass, message: `${table}: ${message}` }));
+      }
+      return outcomes;
+    },
+    async read(keys: string[]): Promise<Map<string, Record<string, unknown>>> {
+      const rows = (await db(table).select(Object.keys(spec.columns)).whereIn(spec.key, keys)) as Record<string, unknown>[];
+      return new Map(rows.map((r) => [String(r[spec.key]), r]));
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * Which end of a pipeline is "local" and which is "the CRM", and how records of each end name
+ * their link. Two pipelines over the same pair (Quotey → HubSpot and HubSpot → Quotey) resolve to
+ * the same link rows and field bases, so ownership holds in both directions.
+ */
+import type { ConnectorDocument, PipelineDocument } from '../spec/types.js';
+import type { LocalRef, RemoteRef } from '../state/links.js';
+import { isLocal } from './fieldPlan.js';
+
+export interface Orientation {
+  /** The source is the local database (writes go to the CRM), or the CRM (writes go local). */
+  sourceIsLocal: boolean;
+  /** Link object name of the local end: `<connector>.<table>`. */
+  localObject: string;
+  /** The CRM end of the link. */
+  remote: Pick<RemoteRef, 'connector' | 'object'>;
+}
+
+export function orient(pipeline: PipelineDocument, connectors: Map<string, ConnectorDocument>): Orientation {
+  const src = pipeline.spec.source;
+  const tgt = pipeline.spec.target;
+  const srcConnector = connectors.get(src.connector);
+  const sourceIsLocal = srcConnector ? isLocal(srcConnector) : src.type === 'table';
+  if (sourceIsLocal) {
+    const table = src.type === 'table' ? src.table : src.object;
+    return { sourceIsLocal, localObject: `${src.connector}.${table}`, remote: { connector: tgt.connector, object: tgt.object ?? tgt.table ?? '' } };
+  }
+  const object = src.type === 'table' ? src.table : src.object;
+  return { sourceIsLocal, localObject: `${tgt.connector}.${tgt.table ?? tgt.object ?? ''}`, remote: { connector: src.connector, object } };
+}
+
+export function localRef(o: Orientation, key: string): LocalRef {
+  return { object: o.localObject, key };
+}
+
+export function remoteRef(o: Orientation, id: string): RemoteRef {
+  return { ...o.remote, id };
+}

@@ -1,0 +1,191 @@
+/**
+ * One pipeline for one tenant, compiled to two RxJS streams:
+ * - the source stream polls on its schedule (never two cycles at once: `exhaustMap`), plans each
+ *   page and commits outbox rows, audit, reconciliation items and the cursor in one transaction,
+ *   so the cursor only ever covers records that are durably in the outbox;
+ * - the delivery stream wakes when rows are committed (or on a short idle tick, for retries that
+ *   come due) and drains the outbox through the target with bounded concurrency.
+ * `stop()` stops taking new work, lets the in-flight page and batches finish, then resolves.
+ */
+import { EMPTY, Subject, catchError, defer, exhaustMap, interval, lastValueFrom, merge, mergeMap, range, startWith, takeUntil, timer, toArray } from 'rxjs';
+import type { Store } from '../state/store.js';
+import type { Scope } from '../state/scope.js';
+import { commitCursor, getCursor } from '../state/cursors.js';
+import { enqueueOutbox } from '../state/outbox/enqueue.js';
+import { appendAudit } from '../state/audit.js';
+import { openReconciliationItem } from '../state/reconciliation.js';
+import { saveFieldBases, getFieldBasesForLinks } from '../state/fieldBases.js';
+import { findLinksByLocalKeys, findLinksByRemoteIds, type Link } from '../state/links.js';
+import { acquireLease, releaseLease } from '../state/leases.js';
+import { planPage, type PagePlan, type PlanContext } from './planner.js';
+import { deliverOnce, type DeliveryContext, type SettledSummary } from './delivery.js';
+import type { SourcePort } from './ports.js';
+
+export interface RunnerProgress {
+  pipeline: string;
+  tenant: string;
+  read: number;
+  planned: number;
+  filtered: number;
+  skipped: number;
+  unchanged: number;
+  failed: number;
+  written: number;
+  retried: number;
+  deadLettered: number;
+  rejected: number;
+  pausedForAuth: number;
+}
+
+export interface RunnerOptions {
+  store: Store;
+  tenant: string;
+  source: SourcePort;
+  /** Cursor identity: which source of the pipeline. */
+  sourceName: string;
+  scheduleMs: number;
+  plan: PlanContext;
+  delivery: Omit<DeliveryContext, 'onSettled'>;
+  /** Parallel delivery loops. Default: 4. */
+  concurrency: number;
+  /** How long a source lease lasts; another worker takes the source over when it expires. */
+  leaseMs?: number;
+  onProgress?: (p: RunnerProgress) => void;
+  onError?: (stage: 'source' | 'delivery', err: unknown) => void;
+}
+
+export class PipelineRunner {
+  readonly progress: RunnerProgress;
+  private readonly stop$ = new Subject<void>();
+  private readonly wake$ = new Subject<void>();
+  private readonly abort = new AbortController();
+  private done?: Promise<void>;
+  private stopping = false;
+  private readonly scope: Scope;
+
+  constructor(private readonly opts: RunnerOptions) {
+    this.scope = opts.store.forTenant(opts.tenant);
+    this.progress = { pipeline: opts.plan.pipeline, tenant: opts.tenant, read: 0, planned: 0, filtered: 0, skipped: 0, unchanged: 0, failed: 0, written: 0, retried: 0, deadLettered: 0, rejected: 0, pausedForAuth: 0 };
+  }
+
+  start(): void {
+    const o = this.opts;
+    const source$ = timer(0, o.scheduleMs).pipe(
+      takeUntil(this.stop$),
+      exhaustMap(() =>
+        defer(() => this.pollCycle()).pipe(
+          catchError((err) => {
+            o.onError?.('source', err);
+            return EMPTY;
+          }),
+        ),
+      ),
+    );
+    const deliveryLoop = () =>
+      defer(() => this.drain()).pipe(
+        catchError((err) => {
+          o.onError?.('delivery', err);
+          return EMPTY;
+        }),
+      );
+    const delivery$ = merge(this.wake$, interval(250)).pipe(
+      startWith(undefined),
+      takeUntil(this.stop$),
+      exhaustMap(() => range(0, o.concurrency).pipe(mergeMap(() => deliveryLoop()), toArray())),
+    );
+    this.done = lastValueFrom(merge(source$, delivery$), { defaultValue: undefined }).then(() => undefined);
+  }
+
+  /** Reads every page the source has now; each page is committed before the next is read. */
+  async pollCycle(): Promise<void> {
+    const o = this.opts;
+    const leaseName = `source:${o.plan.pipeline}:${o.sourceName}`;
+    const holder = o.delivery.worker;
+    const lease = await acquireLease(this.scope, leaseName, holder, o.leaseMs ?? 60_000);
+    if (!lease.acquired) return;
+    try {
+      const key = { pipeline: o.plan.pipeline, source: o.sourceName };
+      const cursor = (await getCursor(this.scope, key))?.value;
+      for await (const page of o.source.pages(cursor, this.abort.signal)) {
+        const plan = await planPage(o.plan, page.records, this.lookups(), this.abort.signal);
+        await this.commit(plan, key, page.cursor);
+        this.count(plan);
+        this.wake$.next();
+        if (this.stopping) break;
+      }
+    } finally {
+      await releaseLease(this.scope, leaseName, holder).catch(() => undefined);
+    }
+  }
+
+  private lookups() {
+    const o = this.opts;
+    const orientation = o.plan.orientation;
+    return {
+      linksBySourceKey: async (keys: string[]): Promise<Map<string, Link>> =>
+        orientation.sourceIsLocal
+          ? findLinksByLocalKeys(this.scope, orientation.localObject, keys, orientation.remote)
+          : findLinksByRemoteIds(this.scope, orientation.remote, keys, orientation.localObject),
+      bases: (ids: number[]) => getFieldBasesForLinks(this.scope, ids),
+    };
+  }
+
+  private async commit(plan: PagePlan, key: { pipeline: string; source: string }, cursor: unknown): Promise<void> {
+    await this.scope.transaction(async (tx) => {
+      await enqueueOutbox(tx, plan.writes);
+      if (plan.audit.length) await appendAudit(tx, plan.audit);
+      for (const item of plan.reconciliation) await openReconciliationItem(tx, item);
+      if (plan.bases.length) await saveFieldBases(tx, plan.bases);
+      await commitCursor(tx, key, cursor);
+    });
+  }
+
+  private count(plan: PagePlan): void {
+    const p = this.progress;
+    p.read += plan.counts.read;
+    p.planned += plan.counts.planned;
+    p.filtered += plan.counts.filtered;
+    p.skipped += plan.counts.skipped;
+    p.unchanged += plan.counts.unchanged;
+    p.failed += plan.counts.failed;
+    this.opts.onProgress?.(p);
+  }
+
+  private async drain(): Promise<void> {
+    const ctx: DeliveryContext = { ...this.opts.delivery, onSettled: (s) => this.settled(s) };
+    while (!this.abort.signal.aborted) {
+      const n = await deliverOnce(this.scope, ctx, this.abort.signal);
+      if (n === 0) return;
+    }
+  }
+
+  private settled(s: SettledSummary): void {
+    const p = this.progress;
+    p.written += s.ok;
+    p.retried += s.retried;
+    p.deadLettered += s.deadLettered;
+    p.rejected += s.failed;
+    p.pausedForAuth += s.pausedForAuth;
+    this.opts.onProgress?.(p);
+  }
+
+  /** Runs one poll cycle and drains the outbox until nothing is due (for `syncd run --once`, tests). */
+  async runOnce(): Promise<void> {
+    await this.pollCycle();
+    const loops = Array.from({ length: this.opts.concurrency }, () => this.drain());
+    await Promise.all(loops);
+  }
+
+  /** Stops taking new work; in-flight pages and batches finish; resolves when all is settled. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.stop$.next();
+    this.stop$.complete();
+    await this.done;
+  }
+
+  /** Cancels in-flight HTTP calls too (after a drain deadline passed). */
+  abortNow(): void {
+    this.abort.abort();
+  }
+}

@@ -1,0 +1,276 @@
+/**
+ * Turns a page of source records into durable intents: for each record, run the transforms, find
+ * its link (or match it), merge every field by its owner against the stored base and the target's
+ * current value, and produce the outbox write, audit entries, reconciliation items and bases. It
+ * writes nothing itself; the runner commits all of it with the cursor in one transaction.
+ */
+import type { MatcherSpec } from '../spec/types.js';
+import type { FieldRule } from '../merge/types.js';
+import { mergeRecord, type RecordMerge } from '../merge/threeWayMerge.js';
+import type { OutboxWrite } from '../state/outbox/enqueue.js';
+import { deriveIdempotencyKey } from '../state/outbox/idempotencyKey.js';
+import type { AuditInput } from '../state/audit.js';
+import type { OpenItem } from '../state/reconciliation.js';
+import type { FieldBaseInput } from '../state/fieldBases.js';
+import type { Link } from '../state/links.js';
+import type { TransformChain } from '../transforms/steps.js';
+import type { CompiledExpression } from '../transforms/expression.js';
+import type { FieldPlan } from './fieldPlan.js';
+import type { Orientation } from './orientation.js';
+import type { SourceRecord, TargetPort } from './ports.js';
+import { contentVersion } from './contentVersion.js';
+import { randomUUID } from 'node:crypto';
+
+type KeyedMatcher = MatcherSpec & { field: string; property: string };
+
+/** What the delivery worker needs to perform and settle one write; stored as the outbox payload. */
+export interface WritePayload {
+  /** Target property → value. */
+  values: Record<string, unknown>;
+  /** The target record's id when the pair is linked (a local key for table targets). */
+  targetId?: string;
+  link: { localKey: string; remoteId?: string; strategy: string; score: number; linkId?: number };
+  /** Canonical field → agreed value, saved once the write succeeds. */
+  base: Record<string, unknown>;
+}
+
+export interface PlanContext {
+  pipeline: string;
+  tenant: string;
+  connection: string;
+  plan: FieldPlan;
+  rules: FieldRule[];
+  orientation: Orientation;
+  target: TargetPort;
+  operation: string;
+  updateOperation?: string;
+  onNoMatch: 'create' | 'skip';
+  matchRules: MatcherSpec[];
+  transforms: TransformChain;
+  correlationId?: CompiledExpression;
+  /** Source field that identifies a record. */
+  keyField: string;
+}
+
+/** Lookups the planner needs from the store, batched per page. */
+export interface PlanLookups {
+  linksBySourceKey(keys: string[]): Promise<Map<string, Link>>;
+  bases(linkIds: number[]): Promise<Map<number, Map<string, { value: unknown }>>>;
+}
+
+export interface PagePlan {
+  writes: OutboxWrite[];
+  audit: AuditInput[];
+  reconciliation: OpenItem[];
+  /** Bases agreed without a write (both sides already equal). */
+  bases: FieldBaseInput[];
+  counts: { read: number; filtered: number; skipped: number; unchanged: number; planned: number; failed: number };
+}
+
+interface Prepared {
+  record: SourceRecord;
+  transformed: Record<string, unknown>;
+  sourceKey: string;
+  correlationId: string;
+}
+
+function emptyPlan(): PagePlan {
+  return { writes: [], audit: [], reconciliation: [], bases: [], counts: { read: 0, filtered: 0, skipped: 0, unchanged: 0, planned: 0, failed: 0 } };
+}
+
+function readPath(record: Record<string, unknown>, path: string): unknown {
+  let v: unknown = record;
+  for (const part of path.split('.')) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+/** The target's current values, keyed by canonical field. */
+function canonicalFromTarget(ctx: PlanContext, current: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!current) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const f of ctx.plan.fields) if (Object.hasOwn(current, f.to)) out[f.name] = current[f.to];
+  return out;
+}
+
+export async function planPage(ctx: PlanContext, records: SourceRecord[], lookups: PlanLookups, signal: AbortSignal): Promise<PagePlan> {
+  const out = emptyPlan();
+  out.counts.read = records.length;
+  const bindings = { tenant: ctx.tenant, pipeline: ctx.pipeline };
+
+  // 1. Transforms. A failing record becomes a mapping reconciliation item; the page goes on.
+  const prepared: Prepared[] = [];
+  for (const record of records) {
+    try {
+      const t = await ctx.transforms.apply({ ...record.fields }, bindings);
+      if (t.kind === 'filtered') {
+        out.counts.filtered++;
+        continue;
+      }
+      const keyValue = ctx.orientation.sourceIsLocal ? readPath(t.record, ctx.keyField) ?? record.key : record.remoteId ?? record.key;
+      const cid = ctx.correlationId ? await ctx.correlationId.evaluate(t.record, bindings) : undefined;
+      prepared.push({ record, transformed: t.record, sourceKey: String(keyValue), correlationId: typeof cid === 'string' && cid ? cid : randomUUID() });
+    } catch (err) {
+      out.counts.failed++;
+      out.reconciliation.push({
+        kind: 'mapping',
+        pipeline: ctx.pipeline,
+        recordKey: record.key,
+        payload: { stage: 'transform', message: err instanceof Error ? err.message : String(err), record: record.fields },
+        dedupeKey: `transform:${ctx.pipeline}:${record.key}`,
+      });
+    }
+  }
+  if (prepared.length === 0) return out;
+
+  // 2. Links and bases for the whole page at once.
+  const links = await lookups.linksBySourceKey(prepared.map((p) => p.sourceKey));
+  const linkIds = [...links.values()].map((l) => l.id);
+  const bases = linkIds.length ? await lookups.bases(linkIds) : new Map<number, Map<string, { value: unknown }>>();
+
+  // 3. Current target values of linked records, when the target can tell (three-way merges).
+  const targetIds = prepared
+    .map((p) => links.get(p.sourceKey))
+    .filter((l): l is Link => l !== undefined)
+    .map((l) => (ctx.orientation.sourceIsLocal ? l.remote.id : l.local.key));
+  const current = ctx.target.read && targetIds.length ? await ctx.target.read(targetIds, signal) : new Map<string, Record<string, unknown>>();
+
+  for (const p of prepared) {
+    const link = links.get(p.sourceKey);
+    let localKey: string | undefined;
+    let remoteId: string | undefined;
+    let strategy = 'existing_link';
+    let score = 1;
+    if (link) {
+      localKey = link.local.key;
+      remoteId = link.remote.id;
+    } else if (ctx.orientation.sourceIsLocal) {
+      localKey = p.sourceKey;
+      const ext = ctx.matchRules.find((r) => r.type === 'externalId');
+      if (ext) strategy = 'external_id';
+      else if (ctx.onNoMatch === 'skip') {
+        out.counts.skipped++;
+        continue;
+      } else strategy = 'created';
+    } else {
+      remoteId = p.sourceKey;
+      // A CRM record reaches a local row through an external id it carries.
+      const ext = ctx.matchRules.find((r): r is KeyedMatcher => r.type === 'externalId');
+      const candidate = ext ? readPath(p.transformed, ext.field) : undefined;
+      if (candidate !== undefined && candidate !== null && candidate !== '') {
+        localKey = String(candidate);
+        strategy = 'external_id';
+      } else if (ctx.onNoMatch === 'skip') {
+        out.counts.skipped++;
+        continue;
+      } else {
+        localKey = p.sourceKey;
+        strategy = 'created';
+      }
+    }
+
+    // 4. Field values on both sides, keyed by canonical name.
+    const sourceValues: Record<string, unknown> = {};
+    for (const f of ctx.plan.fields) sourceValues[f.name] = await f.read(p.transformed, bindings);
+    const base = link ? Object.fromEntries([...(bases.get(link.id)?.entries() ?? [])].map(([k, v]) => [k, v.value])) : undefined;
+    const targetKey = link ? (ctx.orientation.sourceIsLocal ? link.remote.id : link.local.key) : undefined;
+    // Without a readable target, the target is taken to be where the last agreement left it.
+    const targetValues = (targetKey !== undefined ? canonicalFromTarget(ctx, current.get(targetKey)) : undefined) ?? { ...(base ?? {}) };
+    const sourceSnapshot = { values: sourceValues, ...(p.record.updatedAt ? { modifiedAt: p.record.updatedAt } : {}) };
+    const targetSnapshot = { values: targetValues };
+    const merge: RecordMerge = ctx.orientation.sourceIsLocal
+      ? mergeRecord(ctx.rules, base, sourceSnapshot, targetSnapshot)
+      : mergeRecord(ctx.rules, base, targetSnapshot, sourceSnapshot);
+
+    const recordKey = localKey ?? p.sourceKey;
+    for (const c of merge.conflicts) {
+      out.reconciliation.push({
+        kind: 'conflict',
+        pipeline: ctx.pipeline,
+        recordKey,
+        ...(link ? { linkId: link.id } : {}),
+        field: c.field,
+        payload: { reason: c.reason, owner: c.owner, base: c.base?.value ?? null, local: c.local.value ?? null, crm: c.crm.value ?? null, action: 'correct the value on the side that changed, or re-bind the pair, then resolve this item' },
+        dedupeKey: `conflict:${ctx.pipeline}:${recordKey}:${c.field}`,
+      });
+    }
+    for (const d of merge.drift) {
+      out.reconciliation.push({
+        kind: 'drift',
+        pipeline: ctx.pipeline,
+        recordKey,
+        ...(link ? { linkId: link.id } : {}),
+        field: d.field,
+        payload: { side: d.side, base: d.base?.value ?? null, overwritten: d.overwritten ?? null, kept: d.kept ?? null },
+        dedupeKey: `drift:${ctx.pipeline}:${recordKey}:${d.field}`,
+      });
+    }
+    for (const a of merge.audit) {
+      out.audit.push({
+        actor: `pipeline:${ctx.pipeline}`,
+        action: 'merge.decision',
+        pipeline: ctx.pipeline,
+        recordKey,
+        correlationId: p.correlationId,
+        before: { base: a.base?.value ?? null, local: a.local.value ?? null, crm: a.crm.value ?? null },
+        after: { value: a.value ?? null },
+        decision: { field: a.field, winner: a.winner, rule: a.rule, tie: a.tie },
+      });
+    }
+    if (merge.held) {
+      out.counts.skipped++;
+      continue;
+    }
+
+    const canonicalWrites = ctx.orientation.sourceIsLocal ? merge.crmWrites : merge.localApplies;
+    const values: Record<string, unknown> = {};
+    for (const f of ctx.plan.fields) if (Object.hasOwn(canonicalWrites, f.name)) values[f.to] = canonicalWrites[f.name];
+    if (Object.keys(values).length === 0) {
+      out.counts.unchanged++;
+      if (link) for (const [field, value] of Object.entries(merge.newBase)) if (!base || base[field] !== value) out.bases.push({ linkId: link.id, field, value });
+      continue;
+    }
+    // An external-id upsert needs its key among the values even when it did not change.
+    if (!link && strategy === 'external_id' && ctx.orientation.sourceIsLocal) {
+      const ext = ctx.matchRules.find((r): r is KeyedMatcher => r.type === 'externalId');
+      if (ext && values[ext.property] === undefined) values[ext.property] = readPath(p.transformed, ext.field);
+    }
+
+    const operation = link && ctx.updateOperation ? ctx.updateOperation : ctx.operation;
+    const payload: WritePayload = {
+      values,
+      ...(targetKey !== undefined ? { targetId: targetKey } : !ctx.orientation.sourceIsLocal && localKey ? { targetId: localKey } : {}),
+      link: { localKey: recordKey, ...(remoteId ? { remoteId } : {}), strategy, score, ...(link ? { linkId: link.id } : {}) },
+      base: merge.newBase,
+    };
+    const version = contentVersion({ operation, values, targetId: payload.targetId ?? null });
+    const idempotencyKey = deriveIdempotencyKey({ pipeline: ctx.pipeline, connection: ctx.connection, recordKey, contentVersion: version });
+    out.writes.push({
+      idempotencyKey,
+      pipeline: ctx.pipeline,
+      connection: ctx.connection,
+      operation,
+      object: ctx.target.object,
+      recordKey,
+      payload,
+      contentVersion: version,
+      correlationId: p.correlationId,
+    });
+    out.audit.push({
+      actor: `pipeline:${ctx.pipeline}`,
+      action: 'write.intent',
+      pipeline: ctx.pipeline,
+      recordKey,
+      connection: ctx.connection,
+      idempotencyKey,
+      correlationId: p.correlationId,
+      before: base ?? null,
+      after: values,
+      decision: { operation, strategy },
+    });
+    out.counts.planned++;
+  }
+  return out;
+}

@@ -1,0 +1,57 @@
+/**
+ * What the engine needs from the two ends of a pipeline, whatever they are: a local table or a
+ * connector object. Vendor shapes stay behind these ports; the engine sees flat field maps.
+ */
+import type { ErrorClass } from '../spec/types.js';
+
+export interface SourceRecord {
+  /** The record's identity at its source (the pipeline's `key` field). */
+  key: string;
+  /** Flat field map. */
+  fields: Record<string, unknown>;
+  /** Modification time (ISO) when the source knows it: the `newest` merge rule uses it. */
+  updatedAt?: string;
+  /** For connector sources: the record's id in that system (the remote side of its link). */
+  remoteId?: string;
+}
+
+export interface SourcePage {
+  records: SourceRecord[];
+  /** Cursor value once every record of this page is in the outbox. */
+  cursor: unknown;
+}
+
+export interface SourcePort {
+  /** Pages of changes after the committed cursor (undefined: from the start). */
+  pages(cursor: unknown, signal: AbortSignal): AsyncIterable<SourcePage>;
+}
+
+export interface TargetWrite {
+  /** The outbox row id. */
+  id: number;
+  recordKey: string;
+  /** Known id at the target (a linked record), if any. */
+  remoteId?: string;
+  /** Which operation to use (`operation` or `updateOperation` of the target). */
+  operation: string;
+  /** Target property → value. */
+  values: Record<string, unknown>;
+  idempotencyKey: string;
+  correlationId?: string;
+}
+
+export type WriteOutcome =
+  | { ok: true; remoteId?: string; created?: boolean }
+  | { ok: false; errorClass: ErrorClass; message: string; retryAfterMs?: number; status?: number };
+
+export interface TargetPort {
+  /** A stable name for the link's remote side (`connector` + `object`, or the table). */
+  readonly connector: string;
+  readonly object: string;
+  /** Largest number of writes one call takes for an operation. */
+  maxBatch(operation: string): number;
+  /** Writes in order; one outcome per write, same order. Throws only for whole-call failures. */
+  write(writes: TargetWrite[], signal: AbortSignal): Promise<WriteOutcome[]>;
+  /** Current values of target records by their remote id, for three-way merges (optional). */
+  read?(remoteIds: string[], signal: AbortSignal): Promise<Map<string, Record<string, unknown>>>;
+}
