@@ -8,6 +8,7 @@
  * result is always what JSONata would give.
  */
 import jsonata from 'jsonata';
+import { ConnectorError } from './errors.js';
 
 /** Budget of one evaluation. */
 export interface ExpressionLimits {
@@ -42,7 +43,13 @@ export function compileExpression(source: string, limits: ExpressionLimits = {})
   const expr = jsonata(source, options);
   const plain = PLAIN_PATH.exec(source);
   const steps = plain ? (plain[1] === '$' ? [] : (plain[1] as string).split('.')) : undefined;
-  const slow = async (input: unknown, bindings?: Record<string, unknown>): Promise<unknown> => fromJsonata(await expr.evaluate(input, bindings));
+  const slow = async (input: unknown, bindings?: Record<string, unknown>): Promise<unknown> => {
+    try {
+      return fromJsonata(await expr.evaluate(input, bindings));
+    } catch (err) {
+      throw expressionFailure(source, err);
+    }
+  };
   if (!steps) return { source, evaluate: slow };
   return {
     source,
@@ -52,6 +59,20 @@ export function compileExpression(source: string, limits: ExpressionLimits = {})
       return v === NOT_PLAIN ? slow(input, bindings) : Promise.resolve(v);
     },
   };
+}
+
+/**
+ * A failing expression is the connector's problem with this data, not the vendor's: a mapping
+ * error. JSONata's own message may quote a value, so only its code and the expression are kept.
+ */
+function expressionFailure(source: string, err: unknown): ConnectorError {
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : 'error';
+  const timeout = code === 'D1011' || code === 'D1012';
+  return new ConnectorError(`JSONata expression \`${source.length > 80 ? `${source.slice(0, 80)}…` : source}\` failed (${code}${timeout ? ': time or depth budget exceeded' : ''})`, {
+    class: 'mapping',
+    code: 'expression_failed',
+  });
 }
 
 /** JSONata marks sequences with extra properties; hand out plain arrays. */
