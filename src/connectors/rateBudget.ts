@@ -9,12 +9,16 @@
 import { durationMs } from '../spec/duration.js';
 import type { RateLimitSpec, RateWindowSpec } from '../spec/types.js';
 import type { BucketPolicy, BudgetBackend, PacedPolicy, QuotaPolicy } from './budget/backend.js';
+import { InflightWindow } from './budget/inflightWindow.js';
 import { MemoryBudgetBackend } from './budget/memoryBackend.js';
 import { sleep } from './http/sleep.js';
 import type { ConnectorMetrics } from './metrics.js';
 import { readRateHeaders } from './rateHeaders.js';
 
 export type BudgetKind = 'requests' | 'search';
+
+/** Call when the response has arrived (or the request failed). */
+export type ReleasePermit = () => void;
 
 const DAY_MS = 86_400_000;
 
@@ -55,6 +59,8 @@ export class RateBudget {
   private requests: Window | undefined;
   private requestsPolicy: PacedPolicy | undefined;
   private readonly searchPolicy: PacedPolicy | undefined;
+  private readonly requestsGuard: InflightWindow | undefined;
+  private readonly searchGuard: InflightWindow | undefined;
   private dailyRawLimit: number | undefined;
   private dailyPolicy: QuotaPolicy | undefined;
 
@@ -69,6 +75,8 @@ export class RateBudget {
     this.requestsPolicy = this.requests && paced(this.requests, this.utilization);
     const search = windowOf(opts.spec?.search);
     this.searchPolicy = search && paced(search, this.utilization);
+    this.requestsGuard = this.requests && new InflightWindow(this.requests.limit, this.requests.perMs, this.now);
+    this.searchGuard = search && new InflightWindow(search.limit, search.perMs, this.now);
     if (opts.spec?.daily) this.setDailyLimit(opts.spec.daily.limit);
   }
 
@@ -79,13 +87,33 @@ export class RateBudget {
 
   /**
    * Waits until a call drawing on `kind` (and `cost` daily units) may be sent. Search calls draw on
-   * the search window and the request window. Rejects when `signal` aborts.
+   * the search window and the request window. Call the returned release when the response has
+   * arrived. Rejects when `signal` aborts.
    */
-  async acquire(kind: BudgetKind, cost = 1, signal?: AbortSignal): Promise<void> {
-    if (kind === 'search' && this.searchPolicy) await this.take('search', this.searchPolicy, 1, signal);
+  async acquire(kind: BudgetKind, cost = 1, signal?: AbortSignal): Promise<ReleasePermit> {
+    const search = kind === 'search' && this.searchPolicy;
+    if (search) await this.take('search', this.searchPolicy as PacedPolicy, 1, signal);
     if (this.requestsPolicy) await this.take('requests', this.requestsPolicy, 1, signal);
     if (this.dailyPolicy && cost > 0) await this.take('daily', this.dailyPolicy, cost, signal);
     if (!this.requestsPolicy && !this.searchPolicy && !this.dailyPolicy) await this.waitForPause(signal);
+    const guards = [search ? this.searchGuard : undefined, this.requestsGuard].filter((g): g is InflightWindow => !!g);
+    const entered: InflightWindow[] = [];
+    try {
+      for (const g of guards) {
+        const waited = await g.enter(signal);
+        entered.push(g);
+        if (waited > 0) this.metrics?.rateLimitWait?.({ connection: this.connection, bucket: g === this.searchGuard ? 'search' : 'requests', ms: Math.round(waited) });
+      }
+    } catch (err) {
+      for (const g of entered) g.leave();
+      throw err;
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const g of entered) g.leave();
+    };
   }
 
   private async take(bucket: string, policy: BucketPolicy, cost: number, signal?: AbortSignal): Promise<void> {
@@ -131,6 +159,7 @@ export class RateBudget {
       if (obs.limit !== undefined && this.requests && obs.limit !== this.requests.limit) {
         this.requests = { ...this.requests, limit: obs.limit };
         this.requestsPolicy = paced(this.requests, this.utilization);
+        if (this.requestsGuard) this.requestsGuard.limit = obs.limit;
       }
       if (obs.remaining !== undefined && this.requestsPolicy) await this.correctWindow(obs.remaining, obs.resetAt, now);
     }
@@ -142,23 +171,21 @@ export class RateBudget {
   }
 
   /**
-   * The vendor says `remaining` calls are left until `resetAt`. Those calls are allowed, paced,
-   * before the reset; with nothing left, nothing goes before it. Without a reset time the window is
-   * rolling: slots free up continuously, so only an empty window holds the next call back, by one
-   * interval.
+   * The vendor says `remaining` calls are left until `resetAt`: no more than those go before the
+   * reset (less our requests still in flight, which it may not have counted yet). Without a reset
+   * time the window is rolling and slots free up continuously, so only an empty window holds the
+   * next call back, by one interval.
    */
   private async correctWindow(remaining: number, resetAt: number | undefined, now: number): Promise<void> {
     const policy = this.requestsPolicy as PacedPolicy;
-    const tolerance = (policy.burst - 1) * policy.intervalMs;
-    let floor: number;
     if (resetAt !== undefined) {
-      // One interval of margin for clock skew and the header's rounding to whole seconds.
-      floor = resetAt + policy.intervalMs + tolerance - Math.max(0, remaining) * policy.intervalMs;
+      const inFlight = this.requestsGuard?.pending ?? 0;
+      // One interval of margin for clock skew between us and the vendor.
+      const correction = { kind: 'window' as const, remaining: Math.max(0, remaining - inFlight), resetAt: resetAt + policy.intervalMs };
+      await this.backend.correct(this.connection, 'requests', policy, correction, now);
     } else if (remaining <= 0) {
-      floor = now + policy.intervalMs + tolerance;
-    } else {
-      return;
+      const floor = now + policy.intervalMs + (policy.burst - 1) * policy.intervalMs;
+      await this.backend.correct(this.connection, 'requests', policy, { kind: 'paced', floor }, now);
     }
-    await this.backend.correct(this.connection, 'requests', policy, { kind: 'paced', floor }, now);
   }
 }

@@ -38,6 +38,8 @@ export type Grant =
 export type BucketCorrection =
   /** Paced bucket: its theoretical arrival time is raised to at least `floor` (epoch ms). */
   | { kind: 'paced'; floor: number }
+  /** Paced bucket: at most `remaining` more units before `resetAt` (epoch ms), on top of the pacing. */
+  | { kind: 'window'; remaining: number; resetAt: number }
   /** Quota bucket: units used in the current period, the vendor's limit, and when it resets. */
   | { kind: 'quota'; used?: number; limit?: number; resetAt?: number };
 

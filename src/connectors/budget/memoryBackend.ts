@@ -5,6 +5,9 @@ interface PacedState {
   kind: 'paced';
   /** Theoretical arrival time of the next unit. */
   tat: number;
+  /** What the vendor said is left in its current window, until `windowResetAt`. */
+  windowRemaining?: number;
+  windowResetAt?: number;
 }
 
 interface QuotaState {
@@ -37,6 +40,10 @@ export class MemoryBudgetBackend implements BudgetBackend {
     if (pausedUntil > now) return { granted: false, retryAt: pausedUntil };
     const s = this.state(connection, bucket, policy, now);
     if (s.kind === 'paced' && policy.kind === 'paced') {
+      if (s.windowResetAt !== undefined && s.windowResetAt > now && s.windowRemaining !== undefined) {
+        if (s.windowRemaining < cost) return { granted: false, retryAt: s.windowResetAt };
+        s.windowRemaining -= cost;
+      }
       const tolerance = (policy.burst - 1) * policy.intervalMs;
       const at = Math.max(now, s.tat - tolerance);
       s.tat = Math.max(s.tat, now) + cost * policy.intervalMs;
@@ -61,6 +68,9 @@ export class MemoryBudgetBackend implements BudgetBackend {
     const s = this.state(connection, bucket, policy, now);
     if (s.kind === 'paced' && c.kind === 'paced') {
       s.tat = Math.max(s.tat, c.floor);
+    } else if (s.kind === 'paced' && c.kind === 'window') {
+      s.windowRemaining = c.remaining;
+      s.windowResetAt = c.resetAt;
     } else if (s.kind === 'quota' && c.kind === 'quota') {
       if (c.used !== undefined) s.used = c.used;
       if (c.limit !== undefined) s.limit = c.limit;

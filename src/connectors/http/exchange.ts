@@ -95,7 +95,6 @@ export function buildUrl(base: string, call: Pick<HttpCall, 'path' | 'url' | 'qu
 }
 
 async function attempt(ctx: ExchangeContext, call: HttpCall, onVersion: (v: number) => void): Promise<HttpResult> {
-  await ctx.budget.acquire(call.budget, call.cost, call.signal);
   const creds = await ctx.auth.credentials(call.signal);
   onVersion(creds.version);
   const url = buildUrl(creds.baseUrl ?? ctx.baseUrl, call, creds.query);
@@ -105,6 +104,7 @@ async function attempt(ctx: ExchangeContext, call: HttpCall, onVersion: (v: numb
     payload = JSON.stringify(call.body);
     headers['content-type'] = 'application/json';
   }
+  const release = await ctx.budget.acquire(call.budget, call.cost, call.signal);
   const timeout = AbortSignal.timeout(ctx.timeoutMs);
   const started = performance.now();
   let res: Response;
@@ -117,6 +117,8 @@ async function attempt(ctx: ExchangeContext, call: HttpCall, onVersion: (v: numb
     const code = timeout.aborted ? 'timeout' : networkErrorCode(err);
     ctx.metrics?.request?.({ connection: ctx.connection, operation: call.operation, status: undefined, ms: performance.now() - started });
     throw new ConnectorError(`${ctx.connector} ${call.operation}: ${call.method} ${call.label} failed (${code})`, { class: 'transient', code, operation: call.operation });
+  } finally {
+    release();
   }
   ctx.metrics?.request?.({ connection: ctx.connection, operation: call.operation, status: res.status, ms: performance.now() - started });
   await ctx.budget.observe(res.headers, call.budget);
