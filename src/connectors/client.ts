@@ -18,6 +18,7 @@ import { ToolCatalog, type ToolMetadata } from './composio/toolCatalog.js';
 import { compileExpression, type ExpressionLimits } from './expression.js';
 import type { ExchangeContext } from './http/exchange.js';
 import { HttpTransport } from './http/httpTransport.js';
+import { createNodeFetch } from './http/nodeFetch.js';
 import type { ConnectorMetrics } from './metrics.js';
 import { compileObjects, findOperation, type HookLookup } from './operations/compile.js';
 import { getRecord, readRecords } from './operations/read.js';
@@ -38,12 +39,12 @@ export interface ConnectorClientOptions {
   budget?: BudgetBackend;
   /** Finds vendor hooks by `<module>.<hook>`. Default: the vendor registry (`src/vendors`). */
   hooks?: HookLookup;
-  /** Default: the global `fetch` (undici, keep-alive). */
+  /** Default: a keep-alive `node:http` client shared by all clients of the process. */
   fetch?: typeof fetch;
   metrics?: ConnectorMetrics;
   /** Header carrying `WriteInput.idempotencyKey` on single-record writes, e.g. `Idempotency-Key`. Default: none. */
   idempotencyHeader?: string;
-  /** Single-record write requests in flight at once per `write` call. Default: 4. */
+  /** Write requests (single records or batches) in flight at once per `write` call. Default: 4. */
   concurrency?: number;
   /** Budget of each JSONata evaluation. Default: 1 s, depth 500. */
   expressionLimits?: ExpressionLimits;
@@ -76,13 +77,19 @@ function fallbackMessage(body: unknown, text: string): string | undefined {
   return text ? text.slice(0, 200) : undefined;
 }
 
+let nodeFetch: typeof fetch | undefined;
+function sharedNodeFetch(): typeof fetch {
+  nodeFetch ??= createNodeFetch();
+  return nodeFetch;
+}
+
 export function createConnectorClient(doc: ConnectorDocument, opts: ConnectorClientOptions): ConnectorClient {
   const spec = doc.spec;
   if ((spec.transport ?? 'http') !== 'http') throw new Error(`connector ${doc.metadata.name} is not an HTTP connector`);
   if (!spec.auth || !spec.baseUrl) throw new Error(`connector ${doc.metadata.name} needs baseUrl and auth`);
   const name = doc.metadata.name;
   const scrubber = new SecretScrubber();
-  const fetchImpl = opts.fetch ?? fetch;
+  const fetchImpl = opts.fetch ?? sharedNodeFetch();
   const timeoutMs = durationMs(spec.timeout, DEFAULT_TIMEOUT_MS);
   const objects = compileObjects(doc, opts.hooks, opts.expressionLimits);
   const budget = new RateBudget({ connection: opts.connection.id, spec: spec.rateLimit, ...(opts.budget ? { backend: opts.budget } : {}), ...(opts.metrics ? { metrics: opts.metrics } : {}) });

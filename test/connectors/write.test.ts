@@ -12,9 +12,14 @@ afterEach(async () => {
   await server.close();
 });
 
-function clientFor(ops: ObjectSpec['operations'], extra: { idempotencyHeader?: string; hooks?: string } = {}) {
+function clientFor(ops: ObjectSpec['operations'], extra: { idempotencyHeader?: string; hooks?: string; concurrency?: number } = {}) {
   const doc = connectorDoc({ baseUrl: server.url, ...(extra.hooks ? { hooks: extra.hooks } : {}), objects: { deals: dealsObject(ops) } });
-  return createConnectorClient(doc, { connection: { id: 'c' }, tenant: 't', ...(extra.idempotencyHeader ? { idempotencyHeader: extra.idempotencyHeader } : {}) });
+  return createConnectorClient(doc, {
+    connection: { id: 'c' },
+    tenant: 't',
+    ...(extra.idempotencyHeader ? { idempotencyHeader: extra.idempotencyHeader } : {}),
+    ...(extra.concurrency ? { concurrency: extra.concurrency } : {}),
+  });
 }
 
 type Input = { properties: Record<string, unknown>; objectWriteTraceId: string };
@@ -40,11 +45,14 @@ describe('batch writes', () => {
     };
     const c = clientFor(HUBSPOT_BATCH_CREATE);
     const results = await c.write('deals', 'batchCreate', Array.from({ length: 7 }, (_, i) => ({ fields: { name: `d${i}`, amount: i } })));
-    expect(server.requests.map((r) => (r.body as { inputs: unknown[] }).inputs.length)).toEqual([3, 3, 1]);
-    expect(results.map((r) => r.ok && r.id)).toEqual(['100', '101', '102', '103', '104', '105', '106']);
+    expect(server.requests.map((r) => (r.body as { inputs: unknown[] }).inputs.length).sort()).toEqual([1, 3, 3]);
+    // Batches go out concurrently: ids follow the server's order, but each result sits at its input's index.
+    const sentNames = server.requests.flatMap((r) => (r.body as { inputs: Input[] }).inputs.map((i) => i.properties.name));
+    expect(results.map((r) => r.ok && r.id)).toEqual(['d0', 'd1', 'd2', 'd3', 'd4', 'd5', 'd6'].map((n) => String(100 + sentNames.indexOf(n))));
     expect(results.every((r) => r.ok && r.created === true)).toBe(true);
     // The HubSpot encode hook put every value on the wire as a string.
-    expect((server.requests[0]?.body as { inputs: Input[] }).inputs[1]?.properties).toEqual({ name: 'd1', amount: '1' });
+    const d1 = server.requests.flatMap((r) => (r.body as { inputs: Input[] }).inputs).find((i) => i.properties.name === 'd1');
+    expect(d1?.properties).toEqual({ name: 'd1', amount: '1' });
   });
 
   it('maps 207 per-record errors back to the right input', async () => {
@@ -98,7 +106,8 @@ describe('batch writes', () => {
 
   it('stops at an auth failure and hands every unwritten record back with it', async () => {
     handler = (_req, res) => json(res, 401, { message: 'expired' });
-    const results = await clientFor(HUBSPOT_BATCH_CREATE).write('deals', 'batchCreate', Array.from({ length: 7 }, (_, i) => ({ fields: { name: `d${i}` } })));
+    const c = clientFor(HUBSPOT_BATCH_CREATE, { concurrency: 1 });
+    const results = await c.write('deals', 'batchCreate', Array.from({ length: 7 }, (_, i) => ({ fields: { name: `d${i}` } })));
     expect(server.requests).toHaveLength(1);
     expect(results.map((r) => !r.ok && `${r.error.class}@${r.error.recordIndex}`)).toEqual(['auth@0', 'auth@1', 'auth@2', 'auth@3', 'auth@4', 'auth@5', 'auth@6']);
   });

@@ -27,8 +27,12 @@ export function canonicalDate(value: unknown): string | undefined {
   return toDate(value)?.toISOString().slice(0, 10);
 }
 
+const CANONICAL_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** Canonical `datetime` (ISO-8601 UTC) from a date, epoch ms or ISO text. */
 export function canonicalDateTime(value: unknown): string | undefined {
+  // Most vendors already send this exact form; skip the Date round trip on the per-record path.
+  if (typeof value === 'string' && CANONICAL_DATETIME.test(value) && !Number.isNaN(Date.parse(value))) return value;
   return toDate(value)?.toISOString();
 }
 

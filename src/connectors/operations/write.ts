@@ -20,7 +20,7 @@ import type { Transport } from './transport.js';
 export interface WriteContext {
   rules: readonly ErrorRule[];
   scrubber: SecretScrubber;
-  /** Single-record requests in flight at once. */
+  /** Requests (single records or batches) in flight at once. */
   concurrency: number;
   signal?: AbortSignal;
   correlationId?: string;
@@ -108,11 +108,12 @@ export async function writeRecords(transport: Transport, op: CompiledOperation, 
 
   if (BATCH_KINDS.has(op.kind)) {
     const size = op.spec.maxBatch ?? DEFAULT_MAX_BATCH;
-    for (let start = 0; start < ready.length; start += size) {
-      const chunk = ready.slice(start, start + size);
+    const chunks: Prepared[][] = [];
+    for (let start = 0; start < ready.length; start += size) chunks.push(ready.slice(start, start + size));
+    const sendChunk = async (chunk: Prepared[]): Promise<void> => {
       if (halted) {
         for (const p of chunk) fail(p.index, halted);
-        continue;
+        return;
       }
       const items: BatchItem[] = chunk.map((p, i) => (p.id === undefined ? { index: i, record: p.record } : { index: i, id: p.id, record: p.record }));
       try {
@@ -130,10 +131,15 @@ export async function writeRecords(transport: Transport, op: CompiledOperation, 
         }
       } catch (err) {
         if (!(err instanceof ConnectorError)) throw err;
-        if (isConnectionLevel(err)) halted = err;
+        if (isConnectionLevel(err)) halted ??= err;
         for (const p of chunk) fail(p.index, err);
       }
-    }
+    };
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < chunks.length) await sendChunk(chunks[next++] as Prepared[]);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(ctx.concurrency, chunks.length)) }, worker));
   } else {
     let next = 0;
     const worker = async (): Promise<void> => {
