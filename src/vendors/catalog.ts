@@ -5,7 +5,5 @@
  */
 export const VENDOR_HOOK_MODULES: Readonly<Record<string, readonly string[]>> = {
   hubspot: ['encodeProperties', 'decodeRecord'],
-  pipedrive: ['encodeCustomFields', 'decodeCustomFields'],
-  salesforce: ['decodeRecord'],
-  composio: [],
+  salesforce: [],
 };
