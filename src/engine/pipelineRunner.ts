@@ -108,8 +108,8 @@ export class PipelineRunner {
       const cursor = (await getCursor(this.scope, key))?.value;
       for await (const page of o.source.pages(cursor, this.abort.signal)) {
         const plan = await planPage(o.plan, page.records, this.lookups(), this.abort.signal);
-        await this.commit(plan, key, page.cursor);
-        this.count(plan);
+        const queued = await this.commit(plan, key, page.cursor);
+        this.count(plan, queued);
         this.wake$.next();
         if (this.stopping) break;
       }
@@ -130,20 +130,23 @@ export class PipelineRunner {
     };
   }
 
-  private async commit(plan: PagePlan, key: { pipeline: string; source: string }, cursor: unknown): Promise<void> {
-    await this.scope.transaction(async (tx) => {
-      await enqueueOutbox(tx, plan.writes);
+  /** Commits a page; returns how many writes were new (a re-read record's write is already queued). */
+  private async commit(plan: PagePlan, key: { pipeline: string; source: string }, cursor: unknown): Promise<number> {
+    return this.scope.transaction(async (tx) => {
+      const { inserted } = await enqueueOutbox(tx, plan.writes);
       if (plan.audit.length) await appendAudit(tx, plan.audit);
       for (const item of plan.reconciliation) await openReconciliationItem(tx, item);
       if (plan.bases.length) await saveFieldBases(tx, plan.bases);
       await commitCursor(tx, key, cursor);
+      return inserted.length;
     });
   }
 
-  private count(plan: PagePlan): void {
+  private count(plan: PagePlan, queued: number): void {
     const p = this.progress;
     p.read += plan.counts.read;
-    p.planned += plan.counts.planned;
+    p.planned += queued;
+    p.unchanged += plan.counts.planned - queued;
     p.filtered += plan.counts.filtered;
     p.skipped += plan.counts.skipped;
     p.unchanged += plan.counts.unchanged;

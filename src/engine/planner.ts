@@ -50,6 +50,12 @@ export interface PlanContext {
   correlationId?: CompiledExpression;
   /** Source field that identifies a record. */
   keyField: string;
+  /**
+   * Read the target's current values of linked records before merging. Needed for true three-way
+   * merges (`merge_with_audit`); otherwise the target is taken to be at its base, and a change made
+   * there is seen when the reverse pipeline reads it.
+   */
+  readTarget: boolean;
 }
 
 /** Lookups the planner needs from the store, batched per page. */
@@ -135,7 +141,7 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
     .map((p) => links.get(p.sourceKey))
     .filter((l): l is Link => l !== undefined)
     .map((l) => (ctx.orientation.sourceIsLocal ? l.remote.id : l.local.key));
-  const current = ctx.target.read && targetIds.length ? await ctx.target.read(targetIds, signal) : new Map<string, Record<string, unknown>>();
+  const current = ctx.readTarget && ctx.target.read && targetIds.length ? await ctx.target.read(targetIds, signal) : new Map<string, Record<string, unknown>>();
 
   for (const p of prepared) {
     const link = links.get(p.sourceKey);

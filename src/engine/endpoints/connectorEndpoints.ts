@@ -1,0 +1,130 @@
+/**
+ * Ports over a connector object: a poll source (its list or search operation, from the cursor)
+ * and a write target. The connector client keeps every vendor shape; these ports only translate
+ * between its normalised records and the engine's.
+ */
+import type { ConnectorClient } from '../../connectors/client.js';
+import { isConnectorError } from '../../connectors/errors.js';
+import type { ObjectSpec, OperationSpec } from '../../spec/types.js';
+import type { SourcePage, SourcePort, TargetPort, TargetWrite, WriteOutcome } from '../ports.js';
+
+export interface ConnectorSourceOptions {
+  client: ConnectorClient;
+  object: string;
+  operation: string;
+  kind: 'list' | 'search';
+  cursorField: string;
+  lookbackMs: number;
+  start?: string;
+  /** Records per committed page. Default: 500. */
+  pageSize?: number;
+}
+
+function laterTime(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+function asIso(v: unknown): string | undefined {
+  if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return new Date(Date.parse(v)).toISOString();
+  if (typeof v === 'number') return new Date(v).toISOString();
+  if (v instanceof Date) return v.toISOString();
+  return undefined;
+}
+
+export function connectorSource(opts: ConnectorSourceOptions): SourcePort {
+  const pageSize = opts.pageSize ?? 500;
+  return {
+    async *pages(cursor: unknown, signal: AbortSignal): AsyncIterable<SourcePage> {
+      const committed = typeof cursor === 'string' ? cursor : undefined;
+      const since = committed ? new Date(Date.parse(committed) - opts.lookbackMs).toISOString() : opts.start;
+      const iterable =
+        opts.kind === 'search'
+          ? opts.client.search(opts.object, { operation: opts.operation, signal, ...(since ? { since } : {}) })
+          : opts.client.list(opts.object, { operation: opts.operation, signal, ...(since ? { since } : {}) });
+      let high = committed;
+      let batch: SourcePage['records'] = [];
+      for await (const r of iterable) {
+        const modified = asIso(r.fields[opts.cursorField]) ?? r.updatedAt;
+        high = laterTime(modified, high);
+        batch.push({ key: r.id, remoteId: r.id, fields: { ...r.fields, id: r.id }, ...(modified ? { updatedAt: modified } : {}) });
+        if (batch.length >= pageSize) {
+          yield { records: batch, cursor: high };
+          batch = [];
+        }
+      }
+      if (batch.length) yield { records: batch, cursor: high };
+    },
+  };
+}
+
+export interface ConnectorTargetOptions {
+  client: ConnectorClient;
+  connector: string;
+  object: string;
+  spec: ObjectSpec;
+}
+
+function maxBatchOf(op: OperationSpec | undefined): number {
+  if (!op) return 1;
+  return op.kind.startsWith('batch') ? op.maxBatch ?? 1 : 1;
+}
+
+export function connectorTarget(opts: ConnectorTargetOptions): TargetPort {
+  const { client, spec } = opts;
+  const readOnly = new Set(Object.entries(spec.properties).filter(([, p]) => p.readOnly).map(([k]) => k));
+  const getOp = Object.entries(spec.operations).find(([, o]) => o.kind === 'get')?.[0];
+  return {
+    connector: opts.connector,
+    object: opts.object,
+    maxBatch: (operation) => maxBatchOf(spec.operations[operation]),
+    async write(writes: TargetWrite[], signal: AbortSignal): Promise<WriteOutcome[]> {
+      if (writes.length === 0) return [];
+      const operation = (writes[0] as TargetWrite).operation;
+      const op = spec.operations[operation];
+      const isUpsert = op?.kind === 'upsert' || op?.kind === 'batchUpsert';
+      const inputs = writes.map((w) => {
+        // Values the CRM assigns (ids, modification times) are never written.
+        const fields = Object.fromEntries(Object.entries(w.values).filter(([k]) => !readOnly.has(k)));
+        const id = isUpsert ? undefined : w.remoteId;
+        return { ...(id !== undefined ? { id } : {}), fields, idempotencyKey: w.idempotencyKey };
+      });
+      const correlationId = writes[0]?.correlationId;
+      try {
+        const results = await client.write(opts.object, operation, inputs, { signal, ...(correlationId ? { correlationId } : {}) });
+        return results.map((r) =>
+          r.ok
+            ? { ok: true, ...(r.id !== undefined ? { remoteId: String(r.id) } : {}), ...(r.created !== undefined ? { created: r.created } : {}) }
+            : {
+                ok: false,
+                errorClass: r.error.class,
+                message: r.error.message,
+                ...(r.error.retryAfterMs !== undefined ? { retryAfterMs: r.error.retryAfterMs } : {}),
+                ...(r.error.status !== undefined ? { status: r.error.status } : {}),
+              },
+        );
+      } catch (err) {
+        if (isConnectorError(err)) {
+          return writes.map(() => ({ ok: false, errorClass: err.class, message: err.message, ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}), ...(err.status !== undefined ? { status: err.status } : {}) }));
+        }
+        throw err;
+      }
+    },
+    ...(getOp
+      ? {
+          async read(ids: string[], signal: AbortSignal): Promise<Map<string, Record<string, unknown>>> {
+            const out = new Map<string, Record<string, unknown>>();
+            // One call per record: bounded by the page size, and only for linked records.
+            await Promise.all(
+              ids.map(async (id) => {
+                const r = await client.get(opts.object, id, { operation: getOp, signal });
+                if (r) out.set(id, r.fields);
+              }),
+            );
+            return out;
+          },
+        }
+      : {}),
+  };
+}

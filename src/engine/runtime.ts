@@ -1,0 +1,243 @@
+/**
+ * The runtime: a validated project compiled into running pipelines on one state store. It owns
+ * the connector clients (one per tenant × connector, sharing a rate budget per connection), the
+ * local database pools and the runners, and stops them in order: no new work, drain, close.
+ */
+import { hostname } from 'node:os';
+import type { ConnectorDocument, PipelineDocument } from '../spec/types.js';
+import { resolveDeep } from '../spec/secrets.js';
+import { durationMs } from '../spec/duration.js';
+import { openStore, type Store } from '../state/store.js';
+import { createConnectorClient, type ConnectorClient } from '../connectors/client.js';
+import { MemoryBudgetBackend } from '../connectors/budget/memoryBackend.js';
+import '../vendors/index.js';
+import { compileTransforms } from '../transforms/steps.js';
+import { compileExpression } from '../transforms/expression.js';
+import { LocalDatabases } from './localDatabases.js';
+import { isLocal, planFields } from './fieldPlan.js';
+import { orient } from './orientation.js';
+import { PipelineRunner, type RunnerProgress } from './pipelineRunner.js';
+import { tableSource, tableTarget } from './endpoints/tableEndpoints.js';
+import { connectorSource, connectorTarget } from './endpoints/connectorEndpoints.js';
+import { storeCredentials } from './credentials.js';
+import type { SourcePort, TargetPort } from './ports.js';
+import type { Project } from './project.js';
+
+export interface RuntimeOptions {
+  project: Project;
+  /** State store URL (see `openStore`). Default: `.syncd/state.db`. */
+  store?: string;
+  /** Tenants to run. Default: `['default']`. */
+  tenants?: string[];
+  /** Only these pipelines. Default: all. */
+  pipelines?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Worker id, unique per process. Default: host name and process id. */
+  worker?: string;
+  /** Called with each resolved secret value so logs can scrub it. */
+  onSecret?: (value: string) => void;
+  onProgress?: (p: RunnerProgress) => void;
+  onError?: (pipeline: string, stage: string, err: unknown) => void;
+  /** Records per source page. Default: 1000. */
+  pageSize?: number;
+}
+
+const DEFAULT_RETRY = { attempts: 6, initialDelay: '500ms', maxDelay: '2m' };
+
+export class Runtime {
+  readonly runners: PipelineRunner[] = [];
+  private readonly databases = new LocalDatabases();
+  private readonly clients = new Map<string, ConnectorClient>();
+  private readonly budget = new MemoryBudgetBackend();
+  private readonly resolved = new Map<string, ConnectorDocument>();
+
+  private constructor(
+    readonly store: Store,
+    private readonly opts: RuntimeOptions,
+  ) {}
+
+  static async create(opts: RuntimeOptions): Promise<Runtime> {
+    const store = openStore(opts.store !== undefined ? { url: opts.store } : {});
+    await store.migrate();
+    const rt = new Runtime(store, opts);
+    try {
+      rt.build();
+    } catch (err) {
+      await rt.close();
+      throw err;
+    }
+    return rt;
+  }
+
+  private connector(name: string): ConnectorDocument {
+    let doc = this.resolved.get(name);
+    if (!doc) {
+      const raw = this.opts.project.connectors.get(name);
+      if (!raw) throw new Error(`connector ${name} is not loaded`);
+      const env = this.opts.env ?? process.env;
+      doc = resolveDeep(raw, { env, ...(this.opts.onSecret ? { onResolved: this.opts.onSecret } : {}) });
+      this.resolved.set(name, doc);
+    }
+    return doc;
+  }
+
+  private client(tenant: string, name: string): ConnectorClient {
+    const key = `${tenant}:${name}`;
+    let c = this.clients.get(key);
+    if (!c) {
+      c = createConnectorClient(this.connector(name), {
+        connection: { id: key },
+        tenant,
+        credentials: storeCredentials(this.store.forTenant(tenant)),
+        budget: this.budget,
+      });
+      this.clients.set(key, c);
+    }
+    return c;
+  }
+
+  private build(): void {
+    const tenants = this.opts.tenants ?? ['default'];
+    const selected = this.opts.project.pipelines.filter((p) => !this.opts.pipelines || this.opts.pipelines.includes(p.metadata.name));
+    const worker = this.opts.worker ?? `${hostname()}:${process.pid}`;
+    for (const pipeline of selected) {
+      for (const tenant of tenants) {
+        if (pipeline.spec.tenants?.[tenant]?.disabled) continue;
+        this.runners.push(this.buildRunner(pipeline, tenant, worker));
+      }
+    }
+  }
+
+  private buildRunner(pipeline: PipelineDocument, tenant: string, worker: string): PipelineRunner {
+    const spec = pipeline.spec;
+    const name = pipeline.metadata.name;
+    const docs = this.opts.project.connectors;
+    const source = this.buildSource(pipeline, tenant);
+    const override = spec.tenants?.[tenant]?.target;
+    const targetSpec = { ...spec.target, ...(override?.object ? { object: override.object } : {}), ...(override?.operation ? { operation: override.operation } : {}) };
+    const targetDoc = this.connector(targetSpec.connector);
+    let target: TargetPort;
+    let operation: string;
+    if (isLocal(targetDoc)) {
+      const table = targetSpec.table as string;
+      const tableSpec = targetDoc.spec.tables?.[table];
+      if (!tableSpec) throw new Error(`pipeline ${name}: table ${table} is not declared`);
+      target = tableTarget({ db: this.databases.get(targetDoc.spec.database as string), connector: targetSpec.connector, table, spec: tableSpec });
+      operation = 'upsert';
+    } else {
+      const object = targetSpec.object as string;
+      const objectSpec = targetDoc.spec.objects?.[object];
+      if (!objectSpec) throw new Error(`pipeline ${name}: object ${object} is not declared`);
+      target = connectorTarget({ client: this.client(tenant, targetSpec.connector), connector: targetSpec.connector, object, spec: objectSpec });
+      operation = targetSpec.operation as string;
+    }
+    const plan = planFields(pipeline, tenant, docs);
+    const rules = plan.fields.map((f) => ({ field: f.name, owner: f.spec.owner, ...(f.spec.onConflict ? { onConflict: f.spec.onConflict } : {}) }));
+    const retry = { ...DEFAULT_RETRY, ...(targetDoc.spec.retry ?? {}), ...(spec.target.delivery?.retry ?? {}) };
+    const connection = `${tenant}:${targetSpec.connector}`;
+    const concurrency = spec.target.delivery?.concurrency ?? 4;
+    const batch = Math.max(1, spec.target.delivery?.batchSize ?? target.maxBatch(operation));
+    return new PipelineRunner({
+      store: this.store,
+      tenant,
+      source,
+      sourceName: `${spec.source.type}:${spec.source.connector}`,
+      scheduleMs: spec.source.type === 'webhook' ? 1000 : durationMs(spec.source.schedule.every, 60_000),
+      concurrency,
+      plan: {
+        pipeline: name,
+        tenant,
+        connection,
+        plan,
+        rules,
+        orientation: orient(pipeline, docs),
+        target,
+        operation,
+        ...(targetSpec.updateOperation ? { updateOperation: targetSpec.updateOperation } : {}),
+        onNoMatch: spec.match?.onNoMatch ?? 'create',
+        matchRules: spec.match?.rules ?? [],
+        transforms: compileTransforms(spec.transforms),
+        ...(spec.correlationId ? { correlationId: compileExpression(spec.correlationId, 'correlationId') } : {}),
+        keyField: spec.key ?? 'id',
+        readTarget: rules.some((r) => r.owner === 'merge_with_audit'),
+      },
+      delivery: {
+        pipeline: name,
+        connection,
+        connector: targetSpec.connector,
+        worker,
+        target,
+        orientation: orient(pipeline, docs),
+        retry: { attempts: retry.attempts, initialDelayMs: durationMs(retry.initialDelay, 500), maxDelayMs: durationMs(retry.maxDelay, 120_000) },
+        deadLetter: spec.target.delivery?.deadLetter ?? true,
+        claimLimit: batch,
+        leaseMs: 60_000,
+      },
+      ...(this.opts.onProgress ? { onProgress: this.opts.onProgress } : {}),
+      onError: (stage, err) => this.opts.onError?.(name, stage, err),
+    });
+  }
+
+  private buildSource(pipeline: PipelineDocument, tenant: string): SourcePort {
+    const src = pipeline.spec.source;
+    const doc = this.connector(src.connector);
+    const pageSize = this.opts.pageSize ?? 1000;
+    if (src.type === 'table') {
+      const table = doc.spec.tables?.[src.table];
+      if (!table) throw new Error(`pipeline ${pipeline.metadata.name}: table ${src.table} is not declared`);
+      return tableSource({
+        db: this.databases.get(doc.spec.database as string),
+        table: src.table,
+        spec: table,
+        cursorField: src.cursor.field,
+        lookbackMs: durationMs(src.cursor.lookback, 0),
+        ...(src.cursor.start ? { start: src.cursor.start } : {}),
+        pageSize,
+      });
+    }
+    if (src.type === 'poll') {
+      const operation = src.operation ?? 'list';
+      const kind = doc.spec.objects?.[src.object]?.operations[operation]?.kind === 'search' ? 'search' : 'list';
+      return connectorSource({
+        client: this.client(tenant, src.connector),
+        object: src.object,
+        operation,
+        kind,
+        cursorField: src.cursor.field,
+        lookbackMs: durationMs(src.cursor.lookback, 0),
+        ...(src.cursor.start ? { start: src.cursor.start } : {}),
+        pageSize: Math.min(pageSize, 500),
+      });
+    }
+    throw new Error(`pipeline ${pipeline.metadata.name}: webhook sources run inside \`syncd run\` with the HTTP server; this build does not process the webhook inbox yet`);
+  }
+
+  start(): void {
+    for (const r of this.runners) r.start();
+  }
+
+  /** One poll and a full drain of every pipeline (tests, `syncd run --once`). */
+  async runOnce(): Promise<void> {
+    for (const r of this.runners) await r.runOnce();
+  }
+
+  /**
+   * Stops taking new work and drains in-flight pages and batches. After `deadlineMs`, in-flight
+   * calls are cancelled; what they carried stays in the outbox (claims expire) and is delivered
+   * by the next run.
+   */
+  async stop(deadlineMs = 20_000): Promise<{ drained: boolean }> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), deadlineMs)));
+    const result = await Promise.race([Promise.all(this.runners.map((r) => r.stop())).then(() => 'done' as const), deadline]);
+    clearTimeout(timer);
+    if (result === 'timeout') for (const r of this.runners) r.abortNow();
+    await this.close();
+    return { drained: result === 'done' };
+  }
+
+  async close(): Promise<void> {
+    await this.databases.closeAll();
+    await this.store.close();
+  }
+}
