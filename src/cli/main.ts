@@ -44,6 +44,54 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<v
         setExit(await runValidate({ paths: a.paths as string[], format: a.format, strict: a.strict, color: a.color }, io));
       },
     )
+    .command(
+      'run [paths..]',
+      'Run pipelines as a daemon until SIGTERM, then drain and exit',
+      (y) =>
+        y
+          .positional('paths', { type: 'string', array: true, default: ['connectors', 'pipelines'], describe: 'Spec files or folders' })
+          .option('store', { type: 'string', describe: 'State store: a SQLite file path or postgres://… (env SYNCD_STORE)', default: process.env.SYNCD_STORE })
+          .option('pipeline', { type: 'string', array: true, describe: 'Run only these pipelines (repeatable)' })
+          .option('tenant', { type: 'string', array: true, default: ['default'], describe: 'Tenants to run (repeatable)' })
+          .option('once', { type: 'boolean', default: false, describe: 'Poll each pipeline once, deliver everything, exit' })
+          .option('drain', { type: 'number', default: 20, describe: 'Seconds to drain in-flight work on SIGTERM' })
+          .option('progress', { type: 'boolean', default: true, describe: 'Print progress to stderr' })
+          .example('syncd run --pipeline quotey-deals-hubspot', 'one pipeline on the embedded store (.syncd/state.db)')
+          .example('SYNCD_STORE=postgres://syncd@db/syncd syncd run', 'on PostgreSQL; start several to share the work'),
+      async (a) => {
+        const { runDaemon } = await import('./commands/run.js');
+        setExit(
+          await runDaemon(
+            { paths: a.paths as string[], ...(a.store ? { store: a.store } : {}), tenants: a.tenant as string[], ...(a.pipeline ? { pipelines: a.pipeline as string[] } : {}), once: a.once, drainSeconds: a.drain, progress: a.progress },
+            io,
+          ),
+        );
+      },
+    )
+    .command(
+      'migrate',
+      'Bring the state store schema up to date (`syncd run` also does it on start)',
+      (y) => y.option('store', { type: 'string', describe: 'A SQLite file path or postgres://… (env SYNCD_STORE)', default: process.env.SYNCD_STORE }),
+      async (a) => {
+        const { runMigrate } = await import('./commands/migrate.js');
+        setExit(await runMigrate(a.store ? { store: a.store } : {}, io));
+      },
+    )
+    .command(
+      'simulate <vendor>',
+      'Serve a local simulator of a vendor API (hubspot, pipedrive, salesforce)',
+      (y) =>
+        y
+          .positional('vendor', { type: 'string', demandOption: true, describe: 'hubspot | pipedrive | salesforce' })
+          .option('port', { type: 'number', default: 0, describe: 'Port on 127.0.0.1 (0: any free port)' })
+          .option('seed', { type: 'number', default: 1, describe: 'Seed for ids, timestamps and fault draws' })
+          .option('fixtures', { type: 'string', describe: 'Folder of JSON fixtures replacing the built-in ones' })
+          .example('syncd simulate hubspot --port 4010', 'then point HUBSPOT_BASE_URL at http://127.0.0.1:4010'),
+      async (a) => {
+        const { runSimulate } = await import('./commands/simulate.js');
+        setExit(await runSimulate({ vendor: a.vendor as string, port: a.port, seed: a.seed, ...(a.fixtures ? { fixtures: a.fixtures } : {}) }, io));
+      },
+    )
     .demandCommand(1, 'Name a command; `syncd --help` lists them.')
     .strict()
     .recommendCommands()

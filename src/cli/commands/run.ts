@@ -1,0 +1,93 @@
+/**
+ * `syncd run`: the daemon. Validates the spec files, migrates the store, starts every pipeline and
+ * runs until SIGTERM/SIGINT; then stops taking work, drains in-flight batches and exits 0 within the
+ * drain deadline. With `--once`, polls each pipeline once, drains the outbox and exits.
+ */
+import { loadProject, ProjectInvalidError } from '../../engine/project.js';
+import { Runtime } from '../../engine/runtime.js';
+import type { RunnerProgress } from '../../engine/pipelineRunner.js';
+import { registerSecret, redactSecrets } from '../../telemetry/secrets.js';
+import { UserError, type CommandIO } from '../io.js';
+
+export interface RunArgs {
+  paths: string[];
+  store?: string;
+  tenants: string[];
+  pipelines?: string[];
+  once: boolean;
+  drainSeconds: number;
+  progress: boolean;
+}
+
+function line(p: RunnerProgress): string {
+  const parts = [`read ${p.read}`, `queued ${p.planned}`, `written ${p.written}`];
+  if (p.filtered) parts.push(`filtered ${p.filtered}`);
+  if (p.unchanged) parts.push(`unchanged ${p.unchanged}`);
+  if (p.skipped) parts.push(`skipped ${p.skipped}`);
+  if (p.retried) parts.push(`retried ${p.retried}`);
+  if (p.rejected) parts.push(`rejected ${p.rejected}`);
+  if (p.deadLettered) parts.push(`dead-lettered ${p.deadLettered}`);
+  if (p.pausedForAuth) parts.push(`waiting for reconnect ${p.pausedForAuth}`);
+  return `${p.pipeline} [${p.tenant}]  ${parts.join(', ')}`;
+}
+
+export async function runDaemon(args: RunArgs, io: CommandIO): Promise<number> {
+  let project;
+  try {
+    project = await loadProject(args.paths);
+  } catch (err) {
+    if (err instanceof ProjectInvalidError) throw new UserError(err.message, 1);
+    throw err;
+  }
+  if (project.pipelines.length === 0) throw new UserError(`no pipelines found in ${args.paths.join(', ')}`);
+  const unknown = (args.pipelines ?? []).filter((n) => !project.pipelines.some((p) => p.metadata.name === n));
+  if (unknown.length) throw new UserError(`no pipeline named ${unknown.join(', ')}; known: ${project.pipelines.map((p) => p.metadata.name).join(', ')}`);
+
+  let lastPrint = 0;
+  const onProgress = (p: RunnerProgress): void => {
+    if (!args.progress) return;
+    const now = Date.now();
+    if (now - lastPrint < 1000) return;
+    lastPrint = now;
+    io.err(`${line(p)}\n`);
+  };
+  let runtime: Runtime;
+  try {
+    runtime = await Runtime.create({
+      project,
+      ...(args.store ? { store: args.store } : {}),
+      tenants: args.tenants,
+      ...(args.pipelines?.length ? { pipelines: args.pipelines } : {}),
+      onSecret: registerSecret,
+      onProgress,
+      onError: (pipeline, stage, err) => io.err(`syncd: ${pipeline} ${stage}: ${redactSecrets(err instanceof Error ? err.message : String(err))}\n`),
+    });
+  } catch (err) {
+    // Unset environment variables, unreachable databases: the operator's to fix, no stack.
+    throw new UserError(redactSecrets(err instanceof Error ? err.message : String(err)));
+  }
+
+  if (args.once) {
+    await runtime.runOnce();
+    for (const r of runtime.runners) io.err(`${line(r.progress)}\n`);
+    await runtime.close();
+    return 0;
+  }
+
+  io.err(`syncd: running ${runtime.runners.length} pipeline(s); SIGTERM or Ctrl-C stops after draining\n`);
+  runtime.start();
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  io.err('syncd: stopping: no new work, draining in-flight batches…\n');
+  const { drained } = await runtime.stop(args.drainSeconds * 1000);
+  for (const r of runtime.runners) io.err(`${line(r.progress)}\n`);
+  io.err(drained ? 'syncd: stopped cleanly\n' : `syncd: drain deadline of ${args.drainSeconds}s passed; unfinished writes stay in the outbox for the next run\n`);
+  return 0;
+}
