@@ -3,7 +3,7 @@
  * who/what/when, before and after values and the idempotency key; queried per record. Callers
  * pass values already stripped of secrets (the trail is readable by operators).
  */
-import { ROWS_PER_STATEMENT, chunks } from './batching.js';
+import { bulkInsert } from './bulkInsert.js';
 import { fromJson, toJson, toNumber } from './columns.js';
 import type { Scope } from './scope.js';
 import { tables } from './tables.js';
@@ -43,24 +43,28 @@ export interface AuditEntry {
 
 export async function appendAudit(scope: Scope, entries: readonly AuditInput[]): Promise<void> {
   const now = scope.now();
-  for (const part of chunks(entries, ROWS_PER_STATEMENT)) {
-    await scope.db(tables.audit).insert(
-      part.map((e) => ({
-        tenant: scope.tenant,
-        at: e.at ?? now,
-        actor: e.actor,
-        action: e.action,
-        pipeline: e.pipeline ?? null,
-        record_key: e.recordKey ?? null,
-        connection: e.connection ?? null,
-        idempotency_key: e.idempotencyKey ?? null,
-        correlation_id: e.correlationId ?? null,
-        before: toJson(e.before ?? null),
-        after: toJson(e.after ?? null),
-        decision: toJson(e.decision ?? null),
-      })),
-    );
-  }
+  await bulkInsert(
+    scope,
+    {
+      table: tables.audit,
+      columns: ['tenant', 'at', 'actor', 'action', 'pipeline', 'record_key', 'connection', 'idempotency_key', 'correlation_id', 'before', 'after', 'decision'],
+      values: (e: AuditInput) => [
+        scope.tenant,
+        e.at ?? now,
+        e.actor,
+        e.action,
+        e.pipeline ?? null,
+        e.recordKey ?? null,
+        e.connection ?? null,
+        e.idempotencyKey ?? null,
+        e.correlationId ?? null,
+        toJson(e.before ?? null),
+        toJson(e.after ?? null),
+        toJson(e.decision ?? null),
+      ],
+    },
+    entries,
+  );
 }
 
 export interface AuditQuery {

@@ -5,9 +5,10 @@
  * claiming are skipped, not waited for. SQLite: the same statement without the locking clause,
  * inside one write transaction (SQLite has a single writer, so it is already exclusive).
  *
- * A claim is a lease: `claimed_until` is when it expires. Rows whose claim expired (their worker
- * died) are taken first, each counting as an attempt, then due pending rows in `next_attempt_at`
- * order. An index on (tenant, status, next_attempt_at, id) serves the second query without a sort.
+ * A claim is a lease: `claimed_until` is when it expires, and `next_attempt_at` is set to the
+ * same time. Rows whose claim expired (their worker died) are taken first, each counting as an
+ * attempt, then due pending rows in `next_attempt_at` order; the one index on
+ * (tenant, status, next_attempt_at, id) serves both without a sort.
  */
 import { runRaw } from './raw.js';
 import type { Scope } from './scope.js';
@@ -35,9 +36,9 @@ export async function claimRows<Row>(scope: Scope, spec: ClaimTable, options: Cl
   if (limit <= 0) return [];
   return scope.transaction(async (tx) => {
     const now = tx.now();
-    const expired = await claimWhere<Row>(tx, spec, options, now, limit, spec.claimedStatus, 'claimed_until');
+    const expired = await claimWhere<Row>(tx, spec, options, now, limit, spec.claimedStatus);
     const rest = limit - expired.length;
-    const due = rest > 0 ? await claimWhere<Row>(tx, spec, options, now, rest, spec.pendingStatus, 'next_attempt_at') : [];
+    const due = rest > 0 ? await claimWhere<Row>(tx, spec, options, now, rest, spec.pendingStatus) : [];
     return [...expired, ...due].sort((a, b) => Number((a as { id: unknown }).id) - Number((b as { id: unknown }).id));
   });
 }
@@ -49,14 +50,14 @@ async function claimWhere<Row>(
   now: number,
   limit: number,
   status: string,
-  timeColumn: 'claimed_until' | 'next_attempt_at',
 ): Promise<Row[]> {
   const touch = spec.hasUpdatedAt ? ', updated_at = ?' : '';
   const extra = spec.where ?? { sql: '', bindings: [] };
-  const set = `set status = ?, claimed_by = ?, claimed_until = ?, attempts = attempts + 1${touch}`;
+  // next_attempt_at doubles as "reclaimable at" while in flight, so one index serves both queries.
+  const set = `set status = ?, claimed_by = ?, claimed_until = ?, next_attempt_at = ?, attempts = attempts + 1${touch}`;
   const pick = `select id from ${spec.table}
-      where tenant = ? and status = ? and ${timeColumn} <= ? ${extra.sql}
-      order by ${timeColumn}, id
+      where tenant = ? and status = ? and next_attempt_at <= ? ${extra.sql}
+      order by next_attempt_at, id
       limit ?`;
   // PostgreSQL may re-run an `in (subquery … limit)` per outer row and so update more than
   // `limit` rows; a materialized CTE picks (and locks) the rows exactly once.
@@ -66,8 +67,11 @@ async function claimWhere<Row>(
          update ${spec.table} as t ${set}
          from picked where t.tenant = ? and t.id = picked.id
          returning t.*`
-      : `update ${spec.table} ${set} where tenant = ? and id in (${pick}) returning *`;
-  const setBindings = [spec.claimedStatus, options.worker, now + Math.max(0, Math.floor(options.leaseMs)), ...(spec.hasUpdatedAt ? [now] : [])];
+      : // `+tenant` keeps SQLite from scanning the tenant's rows through an index instead of
+        // looking up the picked ids.
+        `update ${spec.table} ${set} where +tenant = ? and id in (${pick}) returning *`;
+  const until = now + Math.max(0, Math.floor(options.leaseMs));
+  const setBindings = [spec.claimedStatus, options.worker, until, until, ...(spec.hasUpdatedAt ? [now] : [])];
   const pickBindings = [scope.tenant, status, now, ...extra.bindings, limit];
   const bindings =
     scope.dialect === 'postgres'

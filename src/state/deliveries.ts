@@ -1,5 +1,5 @@
 /** The attempt log: one row per attempt to write an outbox row, whatever its outcome. */
-import { ROWS_PER_STATEMENT, chunks } from './batching.js';
+import { bulkInsert } from './bulkInsert.js';
 import { toNumber, toNumberOrNull } from './columns.js';
 import { clipError } from './outbox/rows.js';
 import type { Scope } from './scope.js';
@@ -32,22 +32,26 @@ export interface Delivery extends Required<Pick<DeliveryAttempt, 'outboxId' | 'a
 
 export async function recordDeliveries(scope: Scope, attempts: readonly DeliveryAttempt[]): Promise<void> {
   const now = scope.now();
-  for (const part of chunks(attempts, ROWS_PER_STATEMENT)) {
-    await scope.db(tables.deliveries).insert(
-      part.map((a) => ({
-        tenant: scope.tenant,
-        outbox_id: a.outboxId,
-        attempt: a.attempt,
-        outcome: a.outcome,
-        status_code: a.statusCode ?? null,
-        error_class: a.errorClass ?? null,
-        error: clipError(a.error),
-        duration_ms: Math.round(a.durationMs),
-        worker: a.worker ?? null,
-        at: a.at ?? now,
-      })),
-    );
-  }
+  await bulkInsert(
+    scope,
+    {
+      table: tables.deliveries,
+      columns: ['tenant', 'outbox_id', 'attempt', 'outcome', 'status_code', 'error_class', 'error', 'duration_ms', 'worker', 'at'],
+      values: (a: DeliveryAttempt) => [
+        scope.tenant,
+        a.outboxId,
+        a.attempt,
+        a.outcome,
+        a.statusCode ?? null,
+        a.errorClass ?? null,
+        clipError(a.error),
+        Math.round(a.durationMs),
+        a.worker ?? null,
+        a.at ?? now,
+      ],
+    },
+    attempts,
+  );
 }
 
 export async function listDeliveries(scope: Scope, outboxId: number): Promise<Delivery[]> {

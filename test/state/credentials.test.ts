@@ -76,6 +76,21 @@ describe.each(backends)('credentials on %s', (backend) => {
     expect(await loadCredentials(t, 'hubspot')).toBeUndefined();
   });
 
+  it('need an explicit key on PostgreSQL, with a message saying how to provide one', async () => {
+    const t = h.tenant();
+    const keyless = h.open({ secretKey: undefined, env: {} }).forTenant(t.tenant);
+    if (backend === 'postgres') {
+      await expect(saveCredentials(keyless, 'c', { token: 'x' })).rejects.toMatchObject({
+        code: 'secret_key_missing',
+        message: expect.stringMatching(/^no key to encrypt credentials: set SYNCD_SECRET_KEY/),
+      });
+    } else {
+      // SQLite falls back to the key file beside the database.
+      await saveCredentials(keyless, 'c', { token: 'x' });
+      expect((await loadCredentials(keyless, 'c'))?.secrets).toEqual({ token: 'x' });
+    }
+  });
+
   it('serialise concurrent refreshes so the second sees the first one’s token', async () => {
     const t = h.tenant();
     await saveCredentials(t, 'hubspot', { refreshToken: 'rt-0' });

@@ -29,6 +29,9 @@ describe.each(backends)('outbox on %s', (backend) => {
     expect(again.inserted.map((r) => r.idempotencyKey)).toEqual([writes(1, 3)[0]!.idempotencyKey]);
     expect(again.duplicates).toEqual([writes(1, 2)[0]!.idempotencyKey, writes(1, 2)[0]!.idempotencyKey]);
     expect((await listOutbox(t)).length).toBe(4);
+    const twiceInOneCall = await enqueueOutbox(t, [...writes(1, 9), ...writes(1, 9)]);
+    expect(twiceInOneCall.inserted).toHaveLength(1);
+    expect(twiceInOneCall.duplicates).toEqual([writes(1, 9)[0]!.idempotencyKey]);
   });
 
   it('derives distinct keys per connection and content version, stable otherwise', () => {

@@ -115,3 +115,32 @@ describe.each(backends)('operator records on %s', (backend) => {
     });
   });
 });
+
+describe('webhook inbox shared by several processes on postgres', () => {
+  const h = useStore('postgres');
+
+  it('accepts a redelivered event once and hands each event to one worker', async () => {
+    const stores = Array.from({ length: 3 }, () => h.open({ poolMax: 2 }));
+    const accepted = await Promise.all(
+      stores.map((s) => acceptEvent(s.forTenant('hooks'), { connection: 'hubspot', eventId: 'evt-dup', payload: {} })),
+    );
+    expect(accepted.filter((r) => r.isNew)).toHaveLength(1);
+    await acceptEvents(
+      h.store.forTenant('hooks'),
+      Array.from({ length: 300 }, (_, i) => ({ connection: 'hubspot', eventId: `e${i}`, payload: { i } })),
+    );
+    const claimed = await Promise.all(
+      stores.map(async (s, i) => {
+        const ids: number[] = [];
+        for (;;) {
+          const batch = await claimEvents(s.forTenant('hooks'), { limit: 10, worker: `w${i}`, leaseMs: 60_000 });
+          if (batch.length === 0) return ids;
+          ids.push(...batch.map((e) => e.id));
+          await completeEvents(s.forTenant('hooks'), batch.map((e) => e.id));
+        }
+      }),
+    );
+    expect(claimed.flat()).toHaveLength(301);
+    expect(new Set(claimed.flat()).size).toBe(301);
+  });
+});

@@ -80,10 +80,9 @@ async function up(knex: Knex): Promise<void> {
     t.bigInteger('created_at').notNullable();
     t.bigInteger('updated_at').notNullable();
     t.unique(['tenant', 'idempotency_key'], { indexName: 'syncd_outbox_idempotency' });
-    // The claim path: due pending rows in order, and expired claims to reap.
+    // The claim path (due pending rows, expired claims). Few indexes: each one costs every write.
     t.index(['tenant', 'status', 'next_attempt_at', 'id'], 'syncd_outbox_due');
-    t.index(['tenant', 'status', 'claimed_until'], 'syncd_outbox_claims');
-    t.index(['tenant', 'connection', 'status'], 'syncd_outbox_by_connection');
+    t.index(['tenant', 'connection'], 'syncd_outbox_by_connection');
     t.index(['tenant', 'pipeline', 'record_key'], 'syncd_outbox_by_record');
   });
 
@@ -207,7 +206,6 @@ async function up(knex: Knex): Promise<void> {
     t.text('last_error');
     t.unique(['tenant', 'connection', 'event_id'], { indexName: 'syncd_webhook_inbox_event' });
     t.index(['tenant', 'status', 'next_attempt_at', 'id'], 'syncd_webhook_inbox_due');
-    t.index(['tenant', 'status', 'claimed_until'], 'syncd_webhook_inbox_claims');
   });
 
   await knex.schema.createTable(tables.connections, (t) => {

@@ -1,7 +1,26 @@
 import { ROWS_PER_STATEMENT, chunks } from '../batching.js';
+import { bulkInsert } from '../bulkInsert.js';
 import { toJson, toNumber } from '../columns.js';
 import type { Scope } from '../scope.js';
 import { tables } from '../tables.js';
+
+const OUTBOX_COLUMNS = [
+  'tenant',
+  'idempotency_key',
+  'pipeline',
+  'connection',
+  'operation',
+  'object',
+  'record_key',
+  'payload',
+  'content_version',
+  'correlation_id',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'created_at',
+  'updated_at',
+] as const;
 
 export interface OutboxWrite {
   /** Unique per tenant; see deriveIdempotencyKey. A key already in the outbox is not enqueued again. */
@@ -38,29 +57,33 @@ export async function enqueueOutbox(scope: Scope, writes: readonly OutboxWrite[]
   const now = scope.now();
   const run = async (db: Scope) => {
     for (const chunk of chunks(writes, ROWS_PER_STATEMENT)) {
-      const rows = chunk.map((w) => ({
-        tenant: db.tenant,
-        idempotency_key: w.idempotencyKey,
-        pipeline: w.pipeline,
-        connection: w.connection,
-        operation: w.operation,
-        object: w.object ?? null,
-        record_key: w.recordKey,
-        payload: toJson(w.payload),
-        content_version: w.contentVersion,
-        correlation_id: w.correlationId ?? null,
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: w.notBefore ?? now,
-        created_at: now,
-        updated_at: now,
-      }));
-      const returned: Array<{ id: unknown; idempotency_key: string }> = await db
-        .db(tables.outbox)
-        .insert(rows)
-        .onConflict(['tenant', 'idempotency_key'])
-        .ignore()
-        .returning(['id', 'idempotency_key']);
+      const returned = await bulkInsert<OutboxWrite, { id: unknown; idempotency_key: string }>(
+        db,
+        {
+          table: tables.outbox,
+          columns: OUTBOX_COLUMNS,
+          values: (w) => [
+            db.tenant,
+            w.idempotencyKey,
+            w.pipeline,
+            w.connection,
+            w.operation,
+            w.object ?? null,
+            w.recordKey,
+            toJson(w.payload),
+            w.contentVersion,
+            w.correlationId ?? null,
+            'pending',
+            0,
+            w.notBefore ?? now,
+            now,
+            now,
+          ],
+          onConflict: 'on conflict (tenant, idempotency_key) do nothing',
+          returning: 'id, idempotency_key',
+        },
+        chunk,
+      );
       const ids = new Map(returned.map((r) => [r.idempotency_key, toNumber(r.id)]));
       for (const w of chunk) {
         const id = ids.get(w.idempotencyKey);

@@ -8,6 +8,7 @@ import { tables } from '../tables.js';
 import { clipError, outboxRowFrom } from './rows.js';
 import type { Knex } from 'knex';
 import { toJson } from '../columns.js';
+import { placeholders, runRaw } from '../raw.js';
 
 export interface AttemptError {
   /** transient / auth / mapping / conflict, or a connector's finer class. */
@@ -17,13 +18,19 @@ export interface AttemptError {
 }
 
 async function updateClaimed(scope: Scope, ids: readonly number[], patch: Record<string, unknown>): Promise<number> {
+  const fields = { ...patch, updated_at: scope.now() };
+  const set = Object.keys(fields).map((k) => `${k} = ?`).join(', ');
+  const plus = scope.dialect === 'sqlite' ? '+' : '';
   let changed = 0;
+  // Written out rather than built: this runs once per delivered batch, on the hot path.
   for (const part of chunks(ids, IDS_PER_STATEMENT)) {
-    changed += await scope
-      .db(tables.outbox)
-      .where({ tenant: scope.tenant, status: 'in_flight' })
-      .whereIn('id', part)
-      .update({ ...patch, updated_at: scope.now() });
+    const { count } = await runRaw(
+      scope,
+      // Look rows up by id: on SQLite `+` stops the planner from scanning by tenant and status instead.
+      `update ${tables.outbox} set ${set} where ${plus} tenant = ? and ${plus} status = 'in_flight' and id in (${placeholders(part.length)})`,
+      [...Object.values(fields), scope.tenant, ...part],
+    );
+    changed += count;
   }
   return changed;
 }
