@@ -92,6 +92,18 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<v
         setExit(await runSimulate({ vendor: a.vendor as string, port: a.port, seed: a.seed, ...(a.fixtures ? { fixtures: a.fixtures } : {}) }, io));
       },
     )
+    .command(
+      'demo',
+      'Run the Quotey → HubSpot reference scenario against the local HubSpot simulator',
+      (y) =>
+        y
+          .option('dir', { type: 'string', default: '.syncd/demo', describe: 'Where the demo database and state go (recreated)' })
+          .option('quotes', { type: 'number', default: 500, describe: 'Sample quotes to create' }),
+      async (a) => {
+        const { runDemo } = await import('./commands/demo.js');
+        setExit(await runDemo({ dir: a.dir, quotes: a.quotes }, io));
+      },
+    )
     .demandCommand(1, 'Name a command; `syncd --help` lists them.')
     .strict()
     .recommendCommands()

@@ -172,11 +172,26 @@ export class PipelineRunner {
     this.opts.onProgress?.(p);
   }
 
-  /** Runs one poll cycle and drains the outbox until nothing is due (for `syncd run --once`, tests). */
-  async runOnce(): Promise<void> {
-    await this.pollCycle();
-    const loops = Array.from({ length: this.opts.concurrency }, () => this.drain());
+  /**
+   * Runs one poll cycle and drains the outbox until nothing is due (for `syncd run --once`, tests).
+   * Failures go to `onError`, as in the daemon; returns whether both stages ran without one.
+   */
+  async runOnce(): Promise<boolean> {
+    let ok = true;
+    try {
+      await this.pollCycle();
+    } catch (err) {
+      ok = false;
+      this.opts.onError?.('source', err);
+    }
+    const loops = Array.from({ length: this.opts.concurrency }, () =>
+      this.drain().catch((err) => {
+        ok = false;
+        this.opts.onError?.('delivery', err);
+      }),
+    );
     await Promise.all(loops);
+    return ok;
   }
 
   /** Stops taking new work; in-flight pages and batches finish; resolves when all is settled. */

@@ -216,9 +216,11 @@ export class Runtime {
     for (const r of this.runners) r.start();
   }
 
-  /** One poll and a full drain of every pipeline (tests, `syncd run --once`). */
-  async runOnce(): Promise<void> {
-    for (const r of this.runners) await r.runOnce();
+  /** One poll and a full drain of every pipeline (tests, `syncd run --once`); false if any failed. */
+  async runOnce(): Promise<boolean> {
+    let ok = true;
+    for (const r of this.runners) ok = (await r.runOnce()) && ok;
+    return ok;
   }
 
   /**

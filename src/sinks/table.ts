@@ -1,6 +1,6 @@
 /**
- * Writes to a `writable` table of a local database: an upsert by the table's key, so applying the
- * same change twice leaves the same row.
+ * Writes to a `writable` table of a local database: an upsert by the table's key (update the
+ * row if it exists, insert it otherwise), so applying the same change twice leaves the same row.
  */
 import type { Knex } from 'knex';
 import type { TableSpec } from '../spec/types.js';
@@ -21,19 +21,26 @@ export async function upsertRows(db: Knex, table: string, spec: TableSpec, write
     }
     return row;
   });
-  // Rows with different column sets cannot share one multi-row upsert.
-  const groups = new Map<string, Record<string, unknown>[]>();
-  for (const r of rows) {
-    const sig = Object.keys(r).sort().join(',');
-    let g = groups.get(sig);
-    if (!g) groups.set(sig, (g = []));
-    g.push(r);
-  }
+  // Existing rows are updated and only new ones inserted: an insert of a partial row would trip
+  // NOT NULL columns before any ON CONFLICT clause could turn it into an update.
   await db.transaction(async (trx) => {
-    for (const g of groups.values()) {
-      const merge = Object.keys(g[0] as object).filter((c) => c !== spec.key);
-      const q = trx(table).insert(g).onConflict(spec.key);
-      await (merge.length ? q.merge(merge) : q.ignore());
+    const keys = rows.map((r) => r[spec.key] as string);
+    const existing = new Set<string>();
+    for (let i = 0; i < keys.length; i += 500) {
+      const found = (await trx(table).whereIn(spec.key, keys.slice(i, i + 500)).select(spec.key)) as Record<string, unknown>[];
+      for (const f of found) existing.add(String(f[spec.key]));
     }
+    const inserts: Record<string, unknown>[] = [];
+    for (const r of rows) {
+      const key = String(r[spec.key]);
+      if (!existing.has(key)) {
+        inserts.push(r);
+        existing.add(key);
+        continue;
+      }
+      const { [spec.key]: _key, ...values } = r;
+      if (Object.keys(values).length) await trx(table).where(spec.key, key).update(values);
+    }
+    if (inserts.length) await trx(table).insert(inserts);
   });
 }

@@ -68,10 +68,10 @@ export async function runDaemon(args: RunArgs, io: CommandIO): Promise<number> {
   }
 
   if (args.once) {
-    await runtime.runOnce();
+    const ok = await runtime.runOnce();
     for (const r of runtime.runners) io.err(`${line(r.progress)}\n`);
     await runtime.close();
-    return 0;
+    return ok ? 0 : 1;
   }
 
   io.err(`syncd: running ${runtime.runners.length} pipeline(s); SIGTERM or Ctrl-C stops after draining\n`);

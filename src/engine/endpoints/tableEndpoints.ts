@@ -68,7 +68,9 @@ export function tableTarget(opts: { db: Knex; connector: string; table: string; 
         await upsertRows(db, table, spec, valid);
         index.forEach((i, n) => (outcomes[i] = { ok: true, remoteId: valid[n]?.key as string }));
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
+        // knex prefixes the driver's message with the whole statement; keep only the reason.
+        const full = err instanceof Error ? err.message : String(err);
+        const message = full.includes(' - ') ? full.slice(full.lastIndexOf(' - ') + 3) : full.slice(0, 300);
         // Constraint violations are the record's fault; anything else (a locked or unreachable database) is transient.
         const errorClass = /constraint|not null|check/i.test(message) ? 'mapping' : 'transient';
         index.forEach((i) => (outcomes[i] = { ok: false, errorClass, message: `${table}: ${message}` }));
