@@ -56,13 +56,17 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<v
           .option('once', { type: 'boolean', default: false, describe: 'Poll each pipeline once, deliver everything, exit' })
           .option('drain', { type: 'number', default: 20, describe: 'Seconds to drain in-flight work on SIGTERM' })
           .option('progress', { type: 'boolean', default: true, describe: 'Print progress to stderr' })
+          .option('port', { type: 'number', default: 8787, describe: 'HTTP port for webhooks, /healthz, /readyz, /metrics' })
+          .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on (0.0.0.0 behind a proxy)' })
+          .option('public-url', { type: 'string', describe: 'Public base URL vendors call (HubSpot signs the full URL)' })
+          .option('log-level', { choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' as const, describe: 'JSON log level (stdout)' })
           .example('syncd run --pipeline quotey-deals-hubspot', 'one pipeline on the embedded store (.syncd/state.db)')
           .example('SYNCD_STORE=postgres://syncd@db/syncd syncd run', 'on PostgreSQL; start several to share the work'),
       async (a) => {
         const { runDaemon } = await import('./commands/run.js');
         setExit(
           await runDaemon(
-            { paths: a.paths as string[], ...(a.store ? { store: a.store } : {}), tenants: a.tenant as string[], ...(a.pipeline ? { pipelines: a.pipeline as string[] } : {}), once: a.once, drainSeconds: a.drain, progress: a.progress },
+            { paths: a.paths as string[], port: a.port, host: a.host, ...(a.publicUrl ? { publicUrl: a.publicUrl } : {}), logLevel: a.logLevel, ...(a.store ? { store: a.store } : {}), tenants: a.tenant as string[], ...(a.pipeline ? { pipelines: a.pipeline as string[] } : {}), once: a.once, drainSeconds: a.drain, progress: a.progress },
             io,
           ),
         );

@@ -20,6 +20,7 @@ import type { Orientation } from './orientation.js';
 import type { TargetPort, TargetWrite, WriteOutcome } from './ports.js';
 import type { WritePayload } from './planner.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
+import { DeadLettered, SyncCompleted, SyncFailed, SyncStarted, WriteRetried, type SyncFields, type Telemetry } from '../telemetry/events.js';
 
 export interface DeliveryContext {
   pipeline: string;
@@ -36,6 +37,22 @@ export interface DeliveryContext {
   leaseMs: number;
   /** Called after each settled batch (metrics, progress). */
   onSettled?: (summary: SettledSummary) => void;
+  tenant?: string;
+  /** Emits the `integration.crm.sync_*` events for every write. */
+  telemetry?: Telemetry;
+}
+
+function syncFields(ctx: DeliveryContext, row: OutboxRow): SyncFields {
+  return {
+    tenant: ctx.tenant ?? 'default',
+    pipeline: ctx.pipeline,
+    record_id: row.recordKey,
+    // The quote scenario's events name the quote; the local end of a Quotey pipeline is its quotes table.
+    ...(/(^|\.)quotes?$/.test(ctx.orientation.localObject) ? { quote_id: row.recordKey } : {}),
+    operation_id: `${row.idempotencyKey}:${row.attempts}`,
+    correlation_id: row.correlationId ?? row.idempotencyKey,
+    connector: ctx.orientation.remote.connector,
+  };
 }
 
 export interface SettledSummary {
@@ -65,6 +82,7 @@ function toWrite(row: OutboxRow): TargetWrite {
 export async function deliverOnce(scope: Scope, ctx: DeliveryContext, signal: AbortSignal): Promise<number> {
   const rows = await claimBatch(scope, { limit: ctx.claimLimit, worker: ctx.worker, leaseMs: ctx.leaseMs, pipeline: ctx.pipeline, connection: ctx.connection });
   if (rows.length === 0) return 0;
+  if (ctx.telemetry) for (const r of rows) ctx.telemetry.emit(SyncStarted, syncFields(ctx, r));
   const byOperation = new Map<string, OutboxRow[]>();
   for (const r of rows) {
     let list = byOperation.get(r.operation);
@@ -191,5 +209,18 @@ async function settle(scope: Scope, ctx: DeliveryContext, rows: OutboxRow[], out
     await recordDeliveries(tx, attempts);
     await appendAudit(tx, audit);
   });
+  const t = ctx.telemetry;
+  if (t) {
+    rows.forEach((row, i) => {
+      const o = outcomes[i];
+      const f = syncFields(ctx, row);
+      if (o?.ok) t.emit(SyncCompleted, { ...f, outcome: o.created === false ? 'updated' : o.created ? 'created' : 'updated', duration_ms: durationMs });
+    });
+    for (const r of retries) t.emit(WriteRetried, { ...syncFields(ctx, r.row), connector: ctx.connector, error_class: r.f.errorClass, attempt: r.row.attempts + 1, delay_ms: r.delay, error: r.f.message });
+    for (const d of dead) t.emit(DeadLettered, { ...syncFields(ctx, d.row), connector: ctx.connector, error_class: d.f.errorClass, attempts: d.row.attempts, error: d.f.message });
+    for (const x of [...terminal, ...authRows.map((row) => ({ row, f: outcomes[rows.indexOf(row)] as Failure }))]) {
+      t.emit(SyncFailed, { ...syncFields(ctx, x.row), error_class: x.f.errorClass, error: x.f.message, duration_ms: durationMs });
+    }
+  }
   ctx.onSettled?.(summary);
 }

@@ -58,6 +58,9 @@ export class PipelineRunner {
   readonly progress: RunnerProgress;
   private readonly stop$ = new Subject<void>();
   private readonly wake$ = new Subject<void>();
+  /** Cancels source reads at once on stop: nothing read is committed yet, so nothing is lost. */
+  private readonly sourceAbort = new AbortController();
+  /** Cancels deliveries only when the drain deadline passes. */
   private readonly abort = new AbortController();
   private done?: Promise<void>;
   private stopping = false;
@@ -106,9 +109,10 @@ export class PipelineRunner {
     try {
       const key = { pipeline: o.plan.pipeline, source: o.sourceName };
       const cursor = (await getCursor(this.scope, key))?.value;
-      for await (const page of o.source.pages(cursor, this.abort.signal)) {
-        const plan = await planPage(o.plan, page.records, this.lookups(), this.abort.signal);
-        const queued = await this.commit(plan, key, page.cursor);
+      for await (const page of o.source.pages(cursor, this.sourceAbort.signal)) {
+        if (this.stopping) break;
+        const plan = await planPage(o.plan, page.records, this.lookups(), this.sourceAbort.signal);
+        const queued = await this.commit(plan, key, page.cursor, page.commit);
         this.count(plan, queued);
         this.wake$.next();
         if (this.stopping) break;
@@ -131,8 +135,9 @@ export class PipelineRunner {
   }
 
   /** Commits a page; returns how many writes were new (a re-read record's write is already queued). */
-  private async commit(plan: PagePlan, key: { pipeline: string; source: string }, cursor: unknown): Promise<number> {
+  private async commit(plan: PagePlan, key: { pipeline: string; source: string }, cursor: unknown, extra?: (tx: Scope) => Promise<void>): Promise<number> {
     return this.scope.transaction(async (tx) => {
+      if (extra) await extra(tx);
       const { inserted } = await enqueueOutbox(tx, plan.writes);
       if (plan.audit.length) await appendAudit(tx, plan.audit);
       for (const item of plan.reconciliation) await openReconciliationItem(tx, item);
@@ -197,6 +202,7 @@ export class PipelineRunner {
   /** Stops taking new work; in-flight pages and batches finish; resolves when all is settled. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.sourceAbort.abort();
     this.stop$.next();
     this.stop$.complete();
     await this.done;

@@ -3,6 +3,7 @@
  * connector object. Vendor shapes stay behind these ports; the engine sees flat field maps.
  */
 import type { ErrorClass } from '../spec/types.js';
+import type { Scope } from '../state/scope.js';
 
 export interface SourceRecord {
   /** The record's identity at its source (the pipeline's `key` field). */
@@ -19,6 +20,8 @@ export interface SourcePage {
   records: SourceRecord[];
   /** Cursor value once every record of this page is in the outbox. */
   cursor: unknown;
+  /** Runs inside the page's commit transaction (a webhook source marks its inbox events done). */
+  commit?: (tx: Scope) => Promise<void>;
 }
 
 export interface SourcePort {

@@ -22,6 +22,10 @@ import { connectorSource, connectorTarget } from './endpoints/connectorEndpoints
 import { storeCredentials } from './credentials.js';
 import type { SourcePort, TargetPort } from './ports.js';
 import type { Project } from './project.js';
+import { webhookSource } from './endpoints/webhookSource.js';
+import { webhookConnections } from './webhookIntake.js';
+import type { WebhookConnectionConfig } from '../server/webhooks/connections.js';
+import type { Telemetry } from '../telemetry/events.js';
 
 export interface RuntimeOptions {
   project: Project;
@@ -40,6 +44,8 @@ export interface RuntimeOptions {
   onError?: (pipeline: string, stage: string, err: unknown) => void;
   /** Records per source page. Default: 1000. */
   pageSize?: number;
+  /** Named events (logs and metrics) for every write. Default: none. */
+  telemetry?: Telemetry;
 }
 
 const DEFAULT_RETRY = { attempts: 6, initialDelay: '500ms', maxDelay: '2m' };
@@ -50,11 +56,14 @@ export class Runtime {
   private readonly clients = new Map<string, ConnectorClient>();
   private readonly budget = new MemoryBudgetBackend();
   private readonly resolved = new Map<string, ConnectorDocument>();
+  private readonly worker: string;
 
   private constructor(
     readonly store: Store,
     private readonly opts: RuntimeOptions,
-  ) {}
+  ) {
+    this.worker = opts.worker ?? `${hostname()}:${process.pid}`;
+  }
 
   static async create(opts: RuntimeOptions): Promise<Runtime> {
     const store = openStore(opts.store !== undefined ? { url: opts.store } : {});
@@ -98,8 +107,8 @@ export class Runtime {
 
   private build(): void {
     const tenants = this.opts.tenants ?? ['default'];
-    const selected = this.opts.project.pipelines.filter((p) => !this.opts.pipelines || this.opts.pipelines.includes(p.metadata.name));
-    const worker = this.opts.worker ?? `${hostname()}:${process.pid}`;
+    const selected = this.selected();
+    const worker = this.worker;
     for (const pipeline of selected) {
       for (const tenant of tenants) {
         if (pipeline.spec.tenants?.[tenant]?.disabled) continue;
@@ -172,6 +181,8 @@ export class Runtime {
         deadLetter: spec.target.delivery?.deadLetter ?? true,
         claimLimit: batch,
         leaseMs: 60_000,
+        tenant,
+        ...(this.opts.telemetry ? { telemetry: this.opts.telemetry } : {}),
       },
       ...(this.opts.onProgress ? { onProgress: this.opts.onProgress } : {}),
       onError: (stage, err) => this.opts.onError?.(name, stage, err),
@@ -209,7 +220,28 @@ export class Runtime {
         pageSize: Math.min(pageSize, 500),
       });
     }
-    throw new Error(`pipeline ${pipeline.metadata.name}: webhook sources run inside \`syncd run\` with the HTTP server; this build does not process the webhook inbox yet`);
+    const object = doc.spec.objects?.[src.object];
+    const getOperation = src.fetch ?? Object.entries(object?.operations ?? {}).find(([, o]) => o.kind === 'get')?.[0];
+    if (!getOperation) throw new Error(`pipeline ${pipeline.metadata.name}: object ${src.object} of ${src.connector} has no \`get\` operation to read the records webhook events name`);
+    return webhookSource({
+      scope: this.store.forTenant(tenant),
+      client: this.client(tenant, src.connector),
+      connection: src.connector,
+      object: src.object,
+      getOperation,
+      events: src.events,
+      worker: this.worker,
+    });
+  }
+
+  /** Connections the running webhook pipelines receive from, with resolved secrets, for the HTTP server. */
+  webhookConnections(): WebhookConnectionConfig[] {
+    const names = new Set(this.selected().flatMap((p) => (p.spec.source.type === 'webhook' ? [p.spec.source.connector] : [])));
+    return webhookConnections([...names].map((n) => this.connector(n)), this.opts.tenants ?? ['default']);
+  }
+
+  private selected(): PipelineDocument[] {
+    return this.opts.project.pipelines.filter((p) => !this.opts.pipelines || this.opts.pipelines.includes(p.metadata.name));
   }
 
   start(): void {

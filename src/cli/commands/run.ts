@@ -7,10 +7,22 @@ import { loadProject, ProjectInvalidError } from '../../engine/project.js';
 import { Runtime } from '../../engine/runtime.js';
 import type { RunnerProgress } from '../../engine/pipelineRunner.js';
 import { registerSecret, redactSecrets } from '../../telemetry/secrets.js';
+import { createLogger } from '../../telemetry/logger.js';
+import { createMetrics } from '../../telemetry/metrics.js';
+import { createTelemetry } from '../../telemetry/events.js';
+import { createServer } from '../../server/createServer.js';
+import { inboxSink } from '../../engine/webhookIntake.js';
+import { queueDepth } from '../../state/outbox/queries.js';
 import { UserError, type CommandIO } from '../io.js';
 
 export interface RunArgs {
   paths: string[];
+  /** The HTTP port for webhooks, health and metrics. */
+  port: number;
+  host: string;
+  /** Public URL vendors call, for signatures over the URL (HubSpot). */
+  publicUrl?: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
   store?: string;
   tenants: string[];
   pipelines?: string[];
@@ -51,6 +63,9 @@ export async function runDaemon(args: RunArgs, io: CommandIO): Promise<number> {
     lastPrint = now;
     io.err(`${line(p)}\n`);
   };
+  const logger = createLogger({ level: args.logLevel, base: { service: 'syncd' } });
+  const metrics = createMetrics();
+  const telemetry = createTelemetry({ logger, metrics });
   let runtime: Runtime;
   try {
     runtime = await Runtime.create({
@@ -60,6 +75,7 @@ export async function runDaemon(args: RunArgs, io: CommandIO): Promise<number> {
       ...(args.pipelines?.length ? { pipelines: args.pipelines } : {}),
       onSecret: registerSecret,
       onProgress,
+      ...(args.once ? {} : { telemetry }),
       onError: (pipeline, stage, err) => io.err(`syncd: ${pipeline} ${stage}: ${redactSecrets(err instanceof Error ? err.message : String(err))}\n`),
     });
   } catch (err) {
@@ -74,8 +90,50 @@ export async function runDaemon(args: RunArgs, io: CommandIO): Promise<number> {
     return ok ? 0 : 1;
   }
 
-  io.err(`syncd: running ${runtime.runners.length} pipeline(s); SIGTERM or Ctrl-C stops after draining\n`);
+  try {
+    return await serve(runtime, args, io, { metrics, telemetry });
+  } catch (err) {
+    await runtime.close().catch(() => undefined);
+    throw err instanceof UserError ? err : new UserError(redactSecrets(err instanceof Error ? err.message : String(err)));
+  }
+}
+
+async function serve(
+  rt: Runtime,
+  args: RunArgs,
+  io: CommandIO,
+  { metrics, telemetry }: { metrics: ReturnType<typeof createMetrics>; telemetry: ReturnType<typeof createTelemetry> },
+): Promise<number> {
+  const runtime = rt;
+  let started = false;
+  metrics.observeOutbox(async () => {
+    const tenants = [...new Set(rt.runners.map((r) => r.progress.tenant))];
+    const snapshots = [];
+    for (const tenant of tenants) {
+      for (const pipeline of [...new Set(rt.runners.filter((r) => r.progress.tenant === tenant).map((r) => r.progress.pipeline))]) {
+        const d = await queueDepth(rt.store.forTenant(tenant), { pipeline });
+        snapshots.push({ tenant, pipeline, depth: d.byStatus.pending + d.byStatus.in_flight + d.byStatus.waiting_auth, oldestAgeSeconds: d.oldestOpenCreatedAt === null ? 0 : (Date.now() - d.oldestOpenCreatedAt) / 1000 });
+      }
+    }
+    return snapshots;
+  });
+  const server = createServer({
+    telemetry,
+    readiness: [
+      { name: 'store', check: async () => (await rt.store.knex.raw('select 1'), true) },
+      { name: 'pipelines', check: () => (started ? true : { ready: false, reason: 'starting' }) },
+    ],
+    webhooks: { ...(args.publicUrl ? { publicBaseUrl: args.publicUrl } : {}), connections: rt.webhookConnections(), sink: inboxSink(rt.store) },
+  });
+  try {
+    await server.listen({ port: args.port, host: args.host });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(code === 'EADDRINUSE' ? `port ${args.port} is in use; choose another with --port` : `cannot listen on ${args.host}:${args.port}: ${(err as Error).message}`);
+  }
+  io.err(`syncd: running ${runtime.runners.length} pipeline(s); webhooks, /healthz, /readyz and /metrics on http://${args.host}:${args.port}; SIGTERM or Ctrl-C stops after draining\n`);
   runtime.start();
+  started = true;
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGTERM', stop);
@@ -86,6 +144,8 @@ export async function runDaemon(args: RunArgs, io: CommandIO): Promise<number> {
     process.on('SIGINT', stop);
   });
   io.err('syncd: stopping: no new work, draining in-flight batches…\n');
+  started = false;
+  await server.close();
   const { drained } = await runtime.stop(args.drainSeconds * 1000);
   for (const r of runtime.runners) io.err(`${line(r.progress)}\n`);
   io.err(drained ? 'syncd: stopped cleanly\n' : `syncd: drain deadline of ${args.drainSeconds}s passed; unfinished writes stay in the outbox for the next run\n`);

@@ -100,6 +100,8 @@ export async function webhookRoutes(scope: FastifyInstance, opts: WebhookRouteOp
         eventId: event.eventId,
         receivedAt,
         payload: event.payload,
+        ...(event.eventType ? { eventType: event.eventType } : {}),
+        ...(event.objectId ? { objectId: event.objectId } : {}),
       });
       if (result.accepted) accepted++;
       telemetry.emit(WebhookEventReceived, {

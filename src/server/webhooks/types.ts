@@ -28,6 +28,10 @@ export interface WebhookVerifier {
 export interface DecodedWebhookEvent {
   eventId: string;
   payload: unknown;
+  /** The vendor's event type as pipelines name it (`company.propertyChange`, `change.organization`). */
+  eventType?: string;
+  /** Id of the record the event is about, so the engine can read it through the connector. */
+  objectId?: string;
 }
 
 export interface WebhookDecoder {
@@ -50,6 +54,8 @@ export interface WebhookInboxEvent {
   /** ISO 8601 time the daemon received the delivery. */
   receivedAt: string;
   payload: unknown;
+  eventType?: string;
+  objectId?: string;
 }
 
 /**

@@ -23,7 +23,12 @@ export const hubspotDecoder: WebhookDecoder = {
         isId(eventId) && isId(occurredAt)
           ? [portalId, subscriptionId, eventId, occurredAt].map((v) => (isId(v) ? String(v) : '')).join('-')
           : contentId(e, (path) => path.length === 1 && path[0] === 'attemptNumber');
-      return { eventId: eventKey, payload: e };
+      return {
+        eventId: eventKey,
+        payload: e,
+        ...(typeof e.subscriptionType === 'string' ? { eventType: e.subscriptionType } : {}),
+        ...(isId(e.objectId) ? { objectId: String(e.objectId) } : {}),
+      };
     });
   },
 };

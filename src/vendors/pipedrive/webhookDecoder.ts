@@ -21,6 +21,9 @@ export const pipedriveDecoder: WebhookDecoder = {
       (typeof id === 'string' && id !== '') || typeof id === 'number'
         ? String(id)
         : contentId(body, (path) => path.length === 2 && path[0] === 'meta' && path[1] === 'attempt');
-    return [{ eventId, payload: body }];
+    const m = meta as { action?: unknown; entity?: unknown; entity_id?: unknown };
+    const eventType = typeof m.action === 'string' && typeof m.entity === 'string' ? `${m.action}.${m.entity}` : undefined;
+    const objectId = typeof m.entity_id === 'string' || typeof m.entity_id === 'number' ? String(m.entity_id) : undefined;
+    return [{ eventId, payload: body, ...(eventType ? { eventType } : {}), ...(objectId ? { objectId } : {}) }];
   },
 };
