@@ -78,7 +78,8 @@ export class PipelineRunner {
       exhaustMap(() =>
         defer(() => this.pollCycle()).pipe(
           catchError((err) => {
-            o.onError?.('source', err);
+            // A read cancelled by stop() is not a failure: its page was never committed.
+            if (!this.stopping) o.onError?.('source', err);
             return EMPTY;
           }),
         ),
