@@ -1,7 +1,7 @@
 /**
  * The `syncd` command line. Command modules load lazily so `syncd --help` stays fast.
  */
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { SYNCD_VERSION } from '../version.js';
 import { processIO, UserError, type CommandIO } from './io.js';
 
@@ -17,6 +17,19 @@ Examples:
   syncd simulate hubspot --port 4010             a local HubSpot to develop against
 
 Docs: README.md and docs/ in the repository.`;
+
+/** Options every operator command shares. */
+function storeOptions<T>(y: Argv<T>) {
+  return y
+    .option('store', { type: 'string', describe: 'State store: a SQLite file path or postgres://… (env SYNCD_STORE)', default: process.env.SYNCD_STORE })
+    .option('tenant', { type: 'string', default: 'default', describe: 'Tenant whose rows to show or change' })
+    .option('json', { type: 'boolean', default: false, describe: 'Print rows as JSON' })
+    .option('by', { type: 'string', default: process.env.USER ?? 'operator', describe: 'Who is acting (kept in the audit trail)' });
+}
+
+function storeArgs(a: { store?: string | undefined; tenant: string; json: boolean }) {
+  return { ...(a.store ? { store: a.store } : {}), tenant: a.tenant, json: a.json };
+}
 
 export async function main(argv: string[], io: CommandIO = processIO): Promise<void> {
   let exitCode = 0;
@@ -94,6 +107,68 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<v
       async (a) => {
         const { runSimulate } = await import('./commands/simulate.js');
         setExit(await runSimulate({ vendor: a.vendor as string, port: a.port, seed: a.seed, ...(a.fixtures ? { fixtures: a.fixtures } : {}) }, io));
+      },
+    )
+    .command('status', 'Cursor, queue depth and age, and connection health per pipeline', (y) => storeOptions(y).option('pipeline', { type: 'string', describe: 'Only this pipeline' }), async (a) => {
+      const { runStatus } = await import('./commands/operator.js');
+      setExit(await runStatus({ ...storeArgs(a), ...(a.pipeline ? { pipeline: a.pipeline } : {}) }, io));
+    })
+    .command(
+      'dlq <action> [ids..]',
+      'Dead letter queue: list, replay (same idempotency keys) or discard writes that exhausted their retries',
+      (y) =>
+        storeOptions(y)
+          .positional('action', { choices: ['list', 'replay', 'discard'] as const, demandOption: true })
+          .positional('ids', { type: 'number', array: true, default: [] as number[] })
+          .option('pipeline', { type: 'string', describe: 'Only this pipeline' })
+          .option('all', { type: 'boolean', default: false, describe: 'Every open dead letter (of --pipeline)' })
+          .example('syncd dlq list', 'what failed and why')
+          .example('syncd dlq replay 12 13', 'queue two writes again'),
+      async (a) => {
+        const { runDlq } = await import('./commands/operator.js');
+        setExit(await runDlq({ ...storeArgs(a), action: a.action, ids: (a.ids as number[]) ?? [], ...(a.pipeline ? { pipeline: a.pipeline } : {}), all: a.all, by: a.by }, io));
+      },
+    )
+    .command(
+      'review <action> [id]',
+      'Identity review queue: list matches (auto-linked ones included), approve or reject one',
+      (y) =>
+        storeOptions(y)
+          .positional('action', { choices: ['list', 'approve', 'reject'] as const, demandOption: true })
+          .positional('id', { type: 'number' })
+          .option('status', { choices: ['pending', 'auto_linked', 'approved', 'rejected'] as const, describe: 'Only matches in this state' })
+          .option('pipeline', { type: 'string', describe: 'Only this pipeline' }),
+      async (a) => {
+        const { runReview } = await import('./commands/operator.js');
+        setExit(await runReview({ ...storeArgs(a), action: a.action, ...(a.id !== undefined ? { id: a.id } : {}), ...(a.status ? { status: a.status } : {}), ...(a.pipeline ? { pipeline: a.pipeline } : {}), by: a.by }, io));
+      },
+    )
+    .command(
+      'reconcile <action> [id]',
+      'Reconciliation items (conflicts, mapping errors, drift): list or resolve',
+      (y) =>
+        storeOptions(y)
+          .positional('action', { choices: ['list', 'resolve'] as const, demandOption: true })
+          .positional('id', { type: 'number' })
+          .option('kind', { choices: ['conflict', 'mapping', 'drift'] as const })
+          .option('pipeline', { type: 'string' })
+          .option('note', { type: 'string', describe: 'What was done (kept with the item)' }),
+      async (a) => {
+        const { runReconcile } = await import('./commands/operator.js');
+        setExit(await runReconcile({ ...storeArgs(a), action: a.action, ...(a.id !== undefined ? { id: a.id } : {}), ...(a.kind ? { kind: a.kind } : {}), ...(a.pipeline ? { pipeline: a.pipeline } : {}), ...(a.note ? { note: a.note } : {}), by: a.by }, io));
+      },
+    )
+    .command('reconnect <connection>', 'Mark a connection reconnected (after fixing its credentials); its waiting writes resume', (y) => storeOptions(y).positional('connection', { type: 'string', demandOption: true, describe: 'e.g. default:hubspot' }), async (a) => {
+      const { runReconnect } = await import('./commands/operator.js');
+      setExit(await runReconnect({ ...storeArgs(a), connection: a.connection as string }, io));
+    })
+    .command(
+      'backfill <pipeline>',
+      'Re-read a pipeline from the beginning or from a date on its next poll',
+      (y) => storeOptions(y).positional('pipeline', { type: 'string', demandOption: true }).option('from', { type: 'string', describe: 'ISO date or date-time to re-read from' }),
+      async (a) => {
+        const { runBackfill } = await import('./commands/operator.js');
+        setExit(await runBackfill({ ...storeArgs(a), pipeline: a.pipeline as string, ...(a.from ? { from: a.from } : {}) }, io));
       },
     )
     .command(

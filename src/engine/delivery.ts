@@ -12,6 +12,7 @@ import { claimBatch } from '../state/outbox/claim.js';
 import { completeOutbox, failOutbox, moveToDeadLetter, retryLater } from '../state/outbox/outcomes.js';
 import { markNeedsReconnect } from '../state/connections.js';
 import { upsertLink } from '../state/links.js';
+import { proposeMatch } from '../state/reviewQueue.js';
 import { saveFieldBases, type FieldBaseInput } from '../state/fieldBases.js';
 import { appendAudit, type AuditInput } from '../state/audit.js';
 import { openReconciliationItem } from '../state/reconciliation.js';
@@ -146,15 +147,16 @@ async function settle(scope: Scope, ctx: DeliveryContext, rows: OutboxRow[], out
         summary.ok++;
         const remoteId = ctx.orientation.sourceIsLocal ? outcome.remoteId ?? payload.link.remoteId ?? payload.targetId : payload.link.remoteId;
         let linkId = payload.link.linkId;
-        if (remoteId !== undefined) {
-          const link = await upsertLink(tx, {
-            local: { object: ctx.orientation.localObject, key: payload.link.localKey },
-            remote: { ...ctx.orientation.remote, id: String(remoteId) },
-            pipeline: ctx.pipeline,
-            strategy: payload.link.strategy,
-            score: payload.link.score,
-          });
-          linkId = link.id;
+        if (remoteId !== undefined && linkId === undefined) {
+          const local = { object: ctx.orientation.localObject, key: payload.link.localKey };
+          const remote = { ...ctx.orientation.remote, id: String(remoteId) };
+          if (payload.link.strategy === 'created') {
+            linkId = (await upsertLink(tx, { local, remote, pipeline: ctx.pipeline, strategy: 'created', score: 1 })).id;
+          } else {
+            // A match (external id, key, fuzzy name) is linked and listed for review, so an operator can correct it.
+            const candidate = await proposeMatch(tx, { pipeline: ctx.pipeline, local, remote, strategy: payload.link.strategy, score: payload.link.score, autoLink: true });
+            linkId = candidate.linkId ?? undefined;
+          }
         }
         if (linkId !== undefined) for (const [field, value] of Object.entries(payload.base)) bases.push({ linkId, field, value });
         audit.push({ ...base, action: 'write.ok', after: payload.values, decision: { operation: row.operation, ...(remoteId !== undefined ? { remoteId: String(remoteId) } : {}), ...(outcome.ok && outcome.created !== undefined ? { created: outcome.created } : {}) } });

@@ -1,0 +1,162 @@
+/**
+ * Operator commands over the state store: status, the dead letter queue, the identity review
+ * queue, reconciliation items and backfills. Each opens the store, does one thing, and closes it.
+ */
+import { openStore, type Store } from '../../state/store.js';
+import { listCursors, resetCursors, commitCursor } from '../../state/cursors.js';
+import { queueDepth } from '../../state/outbox/queries.js';
+import type { OutboxStatus } from '../../state/outbox/rows.js';
+import { discardDeadLetters, listDeadLetters, replayDeadLetters } from '../../state/deadLetters.js';
+import { approveCandidate, listCandidates, rejectCandidate, type CandidateStatus } from '../../state/reviewQueue.js';
+import { listReconciliationItems, resolveReconciliationItem, type ReconciliationKind } from '../../state/reconciliation.js';
+import { listConnections, markReconnected } from '../../state/connections.js';
+import { StoreError } from '../../state/errors.js';
+import { formatTable, when } from '../output/table.js';
+import { UserError, type CommandIO } from '../io.js';
+
+export interface StoreArgs {
+  store?: string;
+  tenant: string;
+  json: boolean;
+}
+
+async function withStore<T>(args: StoreArgs, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = openStore(args.store ? { url: args.store } : {});
+  try {
+    await store.migrate();
+    return await fn(store);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    if (err instanceof StoreError) throw new UserError(err.message);
+    throw new UserError(`the state store failed: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    await store.close();
+  }
+}
+
+function print(io: CommandIO, args: StoreArgs, data: unknown, text: () => string): void {
+  io.out(args.json ? JSON.stringify(data, null, 2) + '\n' : text());
+}
+
+export async function runStatus(args: StoreArgs & { pipeline?: string }, io: CommandIO): Promise<number> {
+  return withStore(args, async (store) => {
+    const scope = store.forTenant(args.tenant);
+    const cursors = await listCursors(scope, args.pipeline ? { pipeline: args.pipeline } : {});
+    const pipelines = [...new Set(cursors.map((c) => c.pipeline))];
+    const rows: Array<{ pipeline: string; cursor: unknown; cursorUpdatedAt: number | null; oldestOpenCreatedAt: number | null } & Record<OutboxStatus, number>> = [];
+    for (const p of pipelines) {
+      const d = await queueDepth(scope, { pipeline: p });
+      const cursor = cursors.find((c) => c.pipeline === p);
+      rows.push({ pipeline: p, cursor: cursor?.value ?? null, cursorUpdatedAt: cursor?.updatedAt ?? null, ...d.byStatus, oldestOpenCreatedAt: d.oldestOpenCreatedAt });
+    }
+    const connections = await listConnections(scope);
+    print(io, args, { pipelines: rows, connections }, () => {
+      const now = Date.now();
+      let out = formatTable(
+        ['pipeline', 'cursor', 'polled', 'pending', 'in flight', 'waiting auth', 'failed', 'dead', 'done', 'oldest open'],
+        rows.map((r) => [r.pipeline, JSON.stringify(r.cursor), when(r.cursorUpdatedAt), r.pending, r.in_flight, r.waiting_auth, r.failed, r.dead, r.done, r.oldestOpenCreatedAt ? `${Math.round((now - r.oldestOpenCreatedAt) / 1000)}s ago` : '-']),
+      );
+      if (connections.length) out += '\n' + formatTable(['connection', 'connector', 'status', 'reason'], connections.map((c) => [c.connection, c.connector, c.status, c.reason]));
+      if (rows.length === 0) out = `no pipeline has run in tenant ${args.tenant} of this store yet\n`;
+      return out;
+    });
+    return 0;
+  });
+}
+
+export async function runDlq(args: StoreArgs & { action: 'list' | 'replay' | 'discard'; ids: number[]; pipeline?: string; all: boolean; by: string }, io: CommandIO): Promise<number> {
+  return withStore(args, async (store) => {
+    const scope = store.forTenant(args.tenant);
+    if (args.action === 'list') {
+      const letters = await listDeadLetters(scope, args.pipeline ? { pipeline: args.pipeline } : {});
+      print(io, args, letters, () =>
+        letters.length
+          ? formatTable(['id', 'pipeline', 'record', 'operation', 'attempts', 'class', 'died', 'error'], letters.map((l) => [l.id, l.pipeline, l.recordKey, l.operation, l.attempts, l.errorClass, when(l.deadAt), l.error]))
+          : 'the dead letter queue is empty\n',
+      );
+      return 0;
+    }
+    let ids = args.ids;
+    if (args.all) ids = (await listDeadLetters(scope, args.pipeline ? { pipeline: args.pipeline } : {})).map((l) => l.id);
+    if (ids.length === 0) throw new UserError(`name the dead letters to ${args.action} (ids from \`syncd dlq list\`), or pass --all`);
+    if (args.action === 'replay') {
+      const replayed = await replayDeadLetters(scope, ids, args.by);
+      io.out(`queued ${replayed.length} write(s) again with their original idempotency keys; a running \`syncd run\` delivers them\n`);
+    } else {
+      const n = await discardDeadLetters(scope, ids, args.by);
+      io.out(`discarded ${n} dead letter(s)\n`);
+    }
+    return 0;
+  });
+}
+
+export async function runReview(args: StoreArgs & { action: 'list' | 'approve' | 'reject'; id?: number; status?: CandidateStatus; pipeline?: string; by: string }, io: CommandIO): Promise<number> {
+  return withStore(args, async (store) => {
+    const scope = store.forTenant(args.tenant);
+    if (args.action === 'list') {
+      const list = await listCandidates(scope, { ...(args.status ? { status: args.status } : {}), ...(args.pipeline ? { pipeline: args.pipeline } : {}) });
+      print(io, args, list, () =>
+        list.length
+          ? formatTable(['id', 'status', 'pipeline', 'local', 'remote', 'strategy', 'score'], list.map((c) => [c.id, c.status, c.pipeline, `${c.local.object}/${c.local.key}`, `${c.remote.connector}.${c.remote.object}/${c.remote.id}`, c.strategy, c.score.toFixed(3)]))
+          : 'no matches to review\n',
+      );
+      return 0;
+    }
+    if (args.id === undefined) throw new UserError(`name the match to ${args.action} (an id from \`syncd review list\`)`);
+    if (args.action === 'approve') {
+      const link = await approveCandidate(scope, args.id, args.by);
+      io.out(`linked ${link.local.object}/${link.local.key} ↔ ${link.remote.connector}.${link.remote.object}/${link.remote.id}\n`);
+    } else {
+      await rejectCandidate(scope, args.id, args.by);
+      io.out(`rejected match ${args.id}; this pair will never be linked automatically again\n`);
+    }
+    return 0;
+  });
+}
+
+export async function runReconcile(args: StoreArgs & { action: 'list' | 'resolve'; id?: number; kind?: ReconciliationKind; pipeline?: string; note?: string; by: string }, io: CommandIO): Promise<number> {
+  return withStore(args, async (store) => {
+    const scope = store.forTenant(args.tenant);
+    if (args.action === 'list') {
+      const items = await listReconciliationItems(scope, { ...(args.kind ? { kind: args.kind } : {}), ...(args.pipeline ? { pipeline: args.pipeline } : {}) });
+      print(io, args, items, () =>
+        items.length
+          ? formatTable(['id', 'kind', 'pipeline', 'record', 'field', 'opened', 'details'], items.map((i) => [i.id, i.kind, i.pipeline, i.recordKey, i.field, when(i.createdAt), JSON.stringify(i.payload)]))
+          : 'no open reconciliation items\n',
+      );
+      return 0;
+    }
+    if (args.id === undefined) throw new UserError('name the item to resolve (an id from `syncd reconcile list`)');
+    const ok = await resolveReconciliationItem(scope, args.id, { note: args.note ?? null }, args.by);
+    if (!ok) throw new UserError(`no open reconciliation item ${args.id} in tenant ${args.tenant}`, 1);
+    io.out(`resolved item ${args.id}\n`);
+    return 0;
+  });
+}
+
+export async function runReconnect(args: StoreArgs & { connection: string }, io: CommandIO): Promise<number> {
+  return withStore(args, async (store) => {
+    const { resumed } = await markReconnected(store.forTenant(args.tenant), args.connection);
+    io.out(`connection ${args.connection} is active again; ${resumed} waiting write(s) resume\n`);
+    return 0;
+  });
+}
+
+export async function runBackfill(args: StoreArgs & { pipeline: string; from?: string }, io: CommandIO): Promise<number> {
+  return withStore(args, async (store) => {
+    const scope = store.forTenant(args.tenant);
+    if (args.from !== undefined) {
+      if (Number.isNaN(Date.parse(args.from))) throw new UserError(`--from takes an ISO date or date-time, not ${JSON.stringify(args.from)}`);
+      const cursors = await listCursors(scope, { pipeline: args.pipeline });
+      if (cursors.length === 0) throw new UserError(`pipeline ${args.pipeline} has no cursor yet; it reads from the beginning on its first run anyway`, 1);
+      const iso = new Date(Date.parse(args.from)).toISOString();
+      // Table sources keep {value, key}; connector sources keep the time itself.
+      for (const c of cursors) await commitCursor(scope, c, c.value && typeof c.value === 'object' ? { value: iso, key: '' } : iso);
+      io.out(`pipeline ${args.pipeline} will re-read from ${iso} on its next poll; unchanged records are not written again\n`);
+    } else {
+      const n = await resetCursors(scope, args.pipeline);
+      io.out(`pipeline ${args.pipeline} will re-read from the beginning on its next poll (${n} cursor(s) reset); unchanged records are not written again\n`);
+    }
+    return 0;
+  });
+}
