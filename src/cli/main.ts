@@ -109,6 +109,19 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<v
         setExit(await runSimulate({ vendor: a.vendor as string, port: a.port, seed: a.seed, ...(a.fixtures ? { fixtures: a.fixtures } : {}) }, io));
       },
     )
+    .command(
+      'plan <pipeline> [paths..]',
+      'Dry run: the per-field writes the next poll would make and what policies would block, writing nothing',
+      (y) =>
+        storeOptions(y)
+          .positional('pipeline', { type: 'string', demandOption: true })
+          .positional('paths', { type: 'string', array: true, default: ['connectors', 'pipelines'] })
+          .option('limit', { type: 'number', default: 50, describe: 'Records to plan at most' }),
+      async (a) => {
+        const { runPlan } = await import('./commands/plan.js');
+        setExit(await runPlan({ pipeline: a.pipeline as string, paths: a.paths as string[], ...storeArgs(a), limit: a.limit }, io));
+      },
+    )
     .command('status', 'Cursor, queue depth and age, and connection health per pipeline', (y) => storeOptions(y).option('pipeline', { type: 'string', describe: 'Only this pipeline' }), async (a) => {
       const { runStatus } = await import('./commands/operator.js');
       setExit(await runStatus({ ...storeArgs(a), ...(a.pipeline ? { pipeline: a.pipeline } : {}) }, io));

@@ -123,6 +123,24 @@ export class PipelineRunner {
     }
   }
 
+  /**
+   * What the next poll would do, without doing it: reads pages from the committed cursor and plans
+   * them (reading the target where the merge needs it) but commits nothing and writes nothing.
+   */
+  async preview(maxRecords: number): Promise<PagePlan[]> {
+    const o = this.opts;
+    const cursor = (await getCursor(this.scope, { pipeline: o.plan.pipeline, source: o.sourceName }))?.value;
+    const plans: PagePlan[] = [];
+    let seen = 0;
+    for await (const page of o.source.pages(cursor, this.sourceAbort.signal)) {
+      const records = page.records.slice(0, maxRecords - seen);
+      plans.push(await planPage(o.plan, records, this.lookups(), this.sourceAbort.signal));
+      seen += records.length;
+      if (seen >= maxRecords) break;
+    }
+    return plans;
+  }
+
   private lookups() {
     const o = this.opts;
     const orientation = o.plan.orientation;
