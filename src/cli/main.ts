@@ -122,6 +122,18 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<v
         setExit(await runPlan({ pipeline: a.pipeline as string, paths: a.paths as string[], ...storeArgs(a), limit: a.limit }, io));
       },
     )
+    .command(
+      'test [paths..]',
+      'Run pipeline tests (*.test.yaml): input records in, expected writes out, offline',
+      (y) =>
+        y
+          .positional('paths', { type: 'string', array: true, default: ['pipelines'], describe: 'Test files or folders' })
+          .option('specs', { type: 'string', array: true, default: ['connectors', 'pipelines'], describe: 'Connector and pipeline files the tests use' }),
+      async (a) => {
+        const { runTests } = await import('./commands/test.js');
+        setExit(await runTests({ paths: a.paths as string[], specs: a.specs as string[] }, io));
+      },
+    )
     .command('status', 'Cursor, queue depth and age, and connection health per pipeline', (y) => storeOptions(y).option('pipeline', { type: 'string', describe: 'Only this pipeline' }), async (a) => {
       const { runStatus } = await import('./commands/operator.js');
       setExit(await runStatus({ ...storeArgs(a), ...(a.pipeline ? { pipeline: a.pipeline } : {}) }, io));

@@ -11,10 +11,9 @@ import { openStore, type Store } from '../state/store.js';
 import { createConnectorClient, type ConnectorClient } from '../connectors/client.js';
 import { MemoryBudgetBackend } from '../connectors/budget/memoryBackend.js';
 import '../vendors/index.js';
-import { compileTransforms } from '../transforms/steps.js';
-import { compileExpression } from '../transforms/expression.js';
 import { LocalDatabases } from './localDatabases.js';
-import { isLocal, planFields } from './fieldPlan.js';
+import { isLocal } from './fieldPlan.js';
+import { buildPlanContext } from './planContext.js';
 import { orient } from './orientation.js';
 import { PipelineRunner, type RunnerProgress } from './pipelineRunner.js';
 import { tableSource, tableTarget } from './endpoints/tableEndpoints.js';
@@ -140,10 +139,9 @@ export class Runtime {
       target = connectorTarget({ client: this.client(tenant, targetSpec.connector), connector: targetSpec.connector, object, spec: objectSpec });
       operation = targetSpec.operation as string;
     }
-    const plan = planFields(pipeline, tenant, docs);
-    const rules = plan.fields.map((f) => ({ field: f.name, owner: f.spec.owner, ...(f.spec.onConflict ? { onConflict: f.spec.onConflict } : {}) }));
+    const planContext = buildPlanContext(pipeline, tenant, docs, target, operation);
     const retry = { ...DEFAULT_RETRY, ...(targetDoc.spec.retry ?? {}), ...(spec.target.delivery?.retry ?? {}) };
-    const connection = `${tenant}:${targetSpec.connector}`;
+    const connection = planContext.connection;
     const concurrency = spec.target.delivery?.concurrency ?? 4;
     const batch = Math.max(1, spec.target.delivery?.batchSize ?? target.maxBatch(operation));
     return new PipelineRunner({
@@ -153,23 +151,7 @@ export class Runtime {
       sourceName: `${spec.source.type}:${spec.source.connector}`,
       scheduleMs: spec.source.type === 'webhook' ? 1000 : durationMs(spec.source.schedule.every, 60_000),
       concurrency,
-      plan: {
-        pipeline: name,
-        tenant,
-        connection,
-        plan,
-        rules,
-        orientation: orient(pipeline, docs),
-        target,
-        operation,
-        ...(targetSpec.updateOperation ? { updateOperation: targetSpec.updateOperation } : {}),
-        onNoMatch: spec.match?.onNoMatch ?? 'create',
-        matchRules: spec.match?.rules ?? [],
-        transforms: compileTransforms(spec.transforms),
-        ...(spec.correlationId ? { correlationId: compileExpression(spec.correlationId, 'correlationId') } : {}),
-        keyField: spec.key ?? 'id',
-        readTarget: rules.some((r) => r.owner === 'merge_with_audit'),
-      },
+      plan: planContext,
       delivery: {
         pipeline: name,
         connection,

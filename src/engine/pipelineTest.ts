@@ -1,0 +1,109 @@
+/**
+ * Pipeline tests (`*.test.yaml`, run by `syncd test`): input records in, expected writes out,
+ * offline. Each case plans its input through the real planner — transforms, matching, field maps
+ * and ownership — on an empty in-memory store, against a target that records instead of sending.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { ConnectorDocument, PipelineDocument } from '../spec/types.js';
+import { openStore } from '../state/store.js';
+import { findLinksByLocalKeys, findLinksByRemoteIds } from '../state/links.js';
+import { getFieldBasesForLinks } from '../state/fieldBases.js';
+import { buildPlanContext } from './planContext.js';
+import { planPage } from './planner.js';
+import type { WritePayload } from './planner.js';
+import type { TargetPort } from './ports.js';
+import { isLocal } from './fieldPlan.js';
+
+export interface ExpectedWrite {
+  record: string;
+  operation?: string;
+  values: Record<string, unknown>;
+}
+
+export interface PipelineTestCase {
+  name: string;
+  input: Array<Record<string, unknown>>;
+  tenant?: string;
+  expect: { writes?: ExpectedWrite[]; filtered?: number; skipped?: number; failed?: number; conflicts?: number };
+}
+
+export interface CaseResult {
+  name: string;
+  ok: boolean;
+  problems: string[];
+}
+
+function recordingTarget(pipeline: PipelineDocument, connectors: Map<string, ConnectorDocument>): { target: TargetPort; operation: string } {
+  const t = pipeline.spec.target;
+  const doc = connectors.get(t.connector) as ConnectorDocument;
+  const local = isLocal(doc);
+  const ops = local ? {} : (doc.spec.objects?.[t.object ?? '']?.operations ?? {});
+  return {
+    operation: local ? 'upsert' : (t.operation as string),
+    target: {
+      connector: t.connector,
+      object: (local ? t.table : t.object) as string,
+      maxBatch: (op) => {
+        const spec = ops[op];
+        return spec && spec.kind.startsWith('batch') ? spec.maxBatch ?? 1 : 1;
+      },
+      write: async () => {
+        throw new Error('pipeline tests never write');
+      },
+    },
+  };
+}
+
+export async function runPipelineTestCase(pipeline: PipelineDocument, connectors: Map<string, ConnectorDocument>, c: PipelineTestCase): Promise<CaseResult> {
+  const store = openStore({ url: ':memory:', secretKey: Buffer.alloc(32, 7) });
+  const problems: string[] = [];
+  try {
+    await store.migrate();
+    const tenant = c.tenant ?? 'default';
+    const scope = store.forTenant(tenant);
+    const { target, operation } = recordingTarget(pipeline, connectors);
+    const ctx = buildPlanContext(pipeline, tenant, connectors, target, operation);
+    const keyField = ctx.keyField;
+    const records = c.input.map((fields, i) => {
+      const key = String(fields[keyField] ?? fields.id ?? i);
+      return { key, fields, ...(ctx.orientation.sourceIsLocal ? {} : { remoteId: String(fields.id ?? key) }) };
+    });
+    const lookups = {
+      linksBySourceKey: (keys: string[]) =>
+        ctx.orientation.sourceIsLocal
+          ? findLinksByLocalKeys(scope, ctx.orientation.localObject, keys, ctx.orientation.remote)
+          : findLinksByRemoteIds(scope, ctx.orientation.remote, keys, ctx.orientation.localObject),
+      bases: (ids: number[]) => getFieldBasesForLinks(scope, ids),
+    };
+    const plan = await planPage(ctx, records, lookups, new AbortController().signal);
+    const e = c.expect;
+    const counts: Array<[keyof typeof e, number]> = [
+      ['filtered', plan.counts.filtered],
+      ['skipped', plan.counts.skipped],
+      ['failed', plan.counts.failed],
+      ['conflicts', plan.reconciliation.filter((r) => r.kind === 'conflict').length],
+    ];
+    for (const [k, actual] of counts) if (e[k] !== undefined && e[k] !== actual) problems.push(`expected ${k}: ${String(e[k])}, got ${actual}`);
+    if (e.writes) {
+      const actual = plan.writes.map((w) => ({ record: w.recordKey, operation: w.operation, values: (w.payload as WritePayload).values }));
+      if (actual.length !== e.writes.length) problems.push(`expected ${e.writes.length} write(s), got ${actual.length}: ${actual.map((a) => a.record).join(', ') || 'none'}`);
+      for (const want of e.writes) {
+        const got = actual.find((a) => a.record === want.record);
+        if (!got) {
+          problems.push(`no write for record ${want.record}`);
+          continue;
+        }
+        if (want.operation && want.operation !== got.operation) problems.push(`record ${want.record}: expected operation ${want.operation}, got ${got.operation}`);
+        if (!isDeepStrictEqual(JSON.parse(JSON.stringify(got.values)), want.values)) {
+          problems.push(`record ${want.record}: expected values ${JSON.stringify(want.values)}, got ${JSON.stringify(got.values)}`);
+        }
+      }
+    }
+    for (const r of plan.reconciliation) if (r.kind === 'mapping' && e.failed === undefined) problems.push(`record ${r.recordKey} failed: ${JSON.stringify(r.payload)}`);
+  } catch (err) {
+    problems.push(err instanceof Error ? err.message : String(err));
+  } finally {
+    await store.close();
+  }
+  return { name: c.name, ok: problems.length === 0, problems };
+}

@@ -1,0 +1,32 @@
+/** Compiles what the planner needs for one pipeline and tenant: fields, rules, transforms, target. */
+import type { ConnectorDocument, PipelineDocument } from '../spec/types.js';
+import { compileTransforms } from '../transforms/steps.js';
+import { compileExpression } from '../transforms/expression.js';
+import { planFields } from './fieldPlan.js';
+import { orient } from './orientation.js';
+import type { PlanContext } from './planner.js';
+import type { TargetPort } from './ports.js';
+
+export function buildPlanContext(pipeline: PipelineDocument, tenant: string, connectors: Map<string, ConnectorDocument>, target: TargetPort, operation: string): PlanContext {
+  const spec = pipeline.spec;
+  const plan = planFields(pipeline, tenant, connectors);
+  const rules = plan.fields.map((f) => ({ field: f.name, owner: f.spec.owner, ...(f.spec.onConflict ? { onConflict: f.spec.onConflict } : {}) }));
+  const updateOperation = spec.target.updateOperation;
+  return {
+    pipeline: pipeline.metadata.name,
+    tenant,
+    connection: `${tenant}:${spec.target.connector}`,
+    plan,
+    rules,
+    orientation: orient(pipeline, connectors),
+    target,
+    operation,
+    ...(updateOperation ? { updateOperation } : {}),
+    onNoMatch: spec.match?.onNoMatch ?? 'create',
+    matchRules: spec.match?.rules ?? [],
+    transforms: compileTransforms(spec.transforms),
+    ...(spec.correlationId ? { correlationId: compileExpression(spec.correlationId, 'correlationId') } : {}),
+    keyField: spec.key ?? 'id',
+    readTarget: rules.some((r) => r.owner === 'merge_with_audit'),
+  };
+}
