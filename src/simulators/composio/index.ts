@@ -64,6 +64,13 @@ export interface ComposioVendor extends VendorDefinition {
   readonly handle: ComposioSimulatorHandle;
 }
 
+/**
+ * The API is served under both prefixes: the published OpenAPI document describes `/api/v3`,
+ * while the official client (@composio/core 0.17, @composio/client 0.1.0-alpha.76) calls
+ * `/api/v3.1`. That v3.1 answers in the v3 shapes is UNCONFIRMED; the client accepts them.
+ */
+export const API_PREFIXES = ['/api/v3', '/api/v3.1'] as const;
+
 export function composioSimulator(config: ComposioSimConfig = {}): ComposioVendor {
   const cfg = resolveConfig(config);
   const catalog = new ToolCatalog(cfg.toolkits);
@@ -90,12 +97,17 @@ export function composioSimulator(config: ComposioSimConfig = {}): ComposioVendo
       ctx = c;
       installHttpBehaviour(app);
       registerAdminRoutes(app, c);
-      app.register(async (api) => {
-        api.addHook('onRequest', apiGuard(c));
-        registerToolRoutes(api, c);
-        registerExecuteRoute(api, c);
-        registerAccountRoutes(api, c);
-      });
+      for (const prefix of API_PREFIXES) {
+        app.register(
+          async (api) => {
+            api.addHook('onRequest', apiGuard(c));
+            registerToolRoutes(api, c);
+            registerExecuteRoute(api, c);
+            registerAccountRoutes(api, c);
+          },
+          { prefix },
+        );
+      }
     },
 
     reset() {

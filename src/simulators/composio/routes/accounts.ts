@@ -18,7 +18,7 @@ function account(ctx: ComposioContext, id: string): StoredAccount {
 }
 
 export function registerAccountRoutes(api: FastifyInstance, ctx: ComposioContext): void {
-  api.get<{ Querystring: Query }>('/api/v3/connected_accounts', async (req) => {
+  api.get<{ Querystring: Query }>('/connected_accounts', async (req) => {
     const q = req.query;
     const statuses = queryList(q, 'statuses');
     const bad = statuses?.find((s) => !isStatus(s));
@@ -39,14 +39,14 @@ export function registerAccountRoutes(api: FastifyInstance, ctx: ComposioContext
     return paginate(list, q.limit, q.cursor, accountView);
   });
 
-  api.get<{ Params: { id: string } }>('/api/v3/connected_accounts/:id', async (req) => accountView(account(ctx, req.params.id)));
+  api.get<{ Params: { id: string } }>('/connected_accounts/:id', async (req) => accountView(account(ctx, req.params.id)));
 
   /**
    * `{enabled}`: disabling makes the account INACTIVE; enabling makes an INACTIVE account ACTIVE
    * again. Whether enabling also revives an EXPIRED or FAILED account is UNCONFIRMED; here it
    * does not, as its credentials are still unusable.
    */
-  api.patch<{ Params: { id: string } }>('/api/v3/connected_accounts/:id/status', async (req) => {
+  api.patch<{ Params: { id: string } }>('/connected_accounts/:id/status', async (req) => {
     const a = account(ctx, req.params.id);
     const enabled = (req.body as { enabled?: unknown } | undefined)?.enabled;
     if (typeof enabled !== 'boolean') throw badRequest('enabled must be a boolean');
@@ -55,7 +55,7 @@ export function registerAccountRoutes(api: FastifyInstance, ctx: ComposioContext
     return { success: true };
   });
 
-  api.delete<{ Params: { id: string } }>('/api/v3/connected_accounts/:id', async (req) => {
+  api.delete<{ Params: { id: string } }>('/connected_accounts/:id', async (req) => {
     const a = account(ctx, req.params.id);
     a.deleted = true;
     ctx.accounts.touch(a);
@@ -67,7 +67,7 @@ export function registerAccountRoutes(api: FastifyInstance, ctx: ComposioContext
    * re-consents (here an admin URL that completes it). An API-key account has nothing to refresh
    * and keeps its status (UNCONFIRMED).
    */
-  api.post<{ Params: { id: string } }>('/api/v3/connected_accounts/:id/refresh', async (req) => {
+  api.post<{ Params: { id: string } }>('/connected_accounts/:id/refresh', async (req) => {
     const a = account(ctx, req.params.id);
     if (a.authScheme !== 'OAUTH2') return { id: a.id, status: a.status, redirect_url: null };
     ctx.accounts.setStatus(a, 'INITIATED');
@@ -75,7 +75,7 @@ export function registerAccountRoutes(api: FastifyInstance, ctx: ComposioContext
     return { id: a.id, status: a.status, redirect_url: a.redirectUrl };
   });
 
-  api.get<{ Querystring: Query }>('/api/v3/auth_configs', async (req) => {
+  api.get<{ Querystring: Query }>('/auth_configs', async (req) => {
     const q = req.query;
     const toolkit = typeof q.toolkit_slug === 'string' && q.toolkit_slug !== '' ? q.toolkit_slug.toLowerCase() : undefined;
     const byId = new Map<string, StoredAccount[]>();

@@ -65,7 +65,7 @@ export function registerExecuteRoute(api: FastifyInstance, ctx: ComposioContext)
     return id;
   };
 
-  api.post<{ Params: { tool_slug: string } }>('/api/v3/tools/execute/:tool_slug', async (req, reply) => {
+  api.post<{ Params: { tool_slug: string } }>('/tools/execute/:tool_slug', async (req, reply) => {
     const raw = req.body ?? {};
     const header = req.headers['x-correlation-id'];
     const body = (raw && typeof raw === 'object' && !Array.isArray(raw) ? raw : {}) as ExecuteBody;

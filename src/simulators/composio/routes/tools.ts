@@ -24,7 +24,7 @@ export function requestedToolkitVersion(query: Query, toolkit: string): string |
 }
 
 export function registerToolRoutes(api: FastifyInstance, ctx: ComposioContext): void {
-  api.get<{ Querystring: Query }>('/api/v3/tools', async (req) => {
+  api.get<{ Querystring: Query }>('/tools', async (req) => {
     const q = req.query;
     const toolkits = queryList(q, 'toolkit_slug')?.map((s) => s.toLowerCase());
     const slugs = queryList(q, 'tool_slugs')?.map((s) => s.toUpperCase());
@@ -46,7 +46,7 @@ export function registerToolRoutes(api: FastifyInstance, ctx: ComposioContext): 
     return paginate(matching, q.limit, q.cursor, (m) => toolView(m.entry, m.version));
   });
 
-  api.get<{ Params: { tool_slug: string }; Querystring: Query }>('/api/v3/tools/:tool_slug', async (req) => {
+  api.get<{ Params: { tool_slug: string }; Querystring: Query }>('/tools/:tool_slug', async (req) => {
     const entry = ctx.catalog.find(req.params.tool_slug);
     if (!entry) throw notFound(`Tool ${req.params.tool_slug} not found`, { suggestedFix: 'List the available tools with GET /api/v3/tools?toolkit_slug=<toolkit>' });
     const asked = typeof req.query.version === 'string' && req.query.version !== '' ? req.query.version : requestedToolkitVersion(req.query, entry.toolkit.slug);
