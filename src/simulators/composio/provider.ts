@@ -30,7 +30,12 @@ export interface ProviderCall {
   status: number | 'unreachable';
 }
 
-/** The provider answered with an error status. */
+/**
+ * The provider answered with an error status. The message is worded like Python `requests`
+ * errors (`404 Client Error: Not Found for url: …`) followed by the provider's own message; the
+ * exact text Composio puts in `error` is UNCONFIRMED, but it leads with the upstream status, which
+ * is what clients (syncd's Composio transport among them) read the failure class from.
+ */
 export class ProviderError extends Error {
   constructor(
     readonly status: number,
