@@ -96,7 +96,7 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<v
     )
     .command(
       'simulate <vendor>',
-      'Serve a local simulator of a vendor API (hubspot, pipedrive, salesforce)',
+      'Serve a local simulator of a vendor API (hubspot, pipedrive, salesforce, composio)',
       (y) =>
         y
           .positional('vendor', { type: 'string', demandOption: true, describe: 'hubspot | pipedrive | salesforce' })

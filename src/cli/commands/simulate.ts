@@ -2,7 +2,7 @@
 import type { CommandIO } from '../io.js';
 import { UserError } from '../io.js';
 
-export const SIMULATED_VENDORS = ['hubspot', 'pipedrive', 'salesforce'] as const;
+export const SIMULATED_VENDORS = ['hubspot', 'pipedrive', 'salesforce', 'composio'] as const;
 
 export async function runSimulate(args: { vendor: string; port: number; seed: number; fixtures?: string }, io: CommandIO): Promise<number> {
   const options = { port: args.port, seed: args.seed, ...(args.fixtures ? { fixturesDir: args.fixtures } : {}) };
@@ -17,6 +17,10 @@ export async function runSimulate(args: { vendor: string; port: number; seed: nu
         break;
       case 'salesforce':
         sim = await (await import('../../simulators/salesforce/index.js')).startSalesforceSimulator(options);
+        break;
+      case 'composio':
+        // Tools execute against provider simulators; point `providers` at them through fixtures or the admin API.
+        sim = await (await import('../../simulators/composio/index.js')).startComposioSimulator(options);
         break;
       default:
         throw new UserError(`no simulator for ${args.vendor}; available: ${SIMULATED_VENDORS.join(', ')}`);
