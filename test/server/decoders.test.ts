@@ -21,8 +21,8 @@ describe('hubspot decoder', () => {
   it('splits the array into events keyed by portal, subscription, eventId and occurredAt', () => {
     const second = { ...hubspotEvent, eventId: 2, objectId: 124 };
     expect(d.decode([hubspotEvent, second])).toEqual([
-      { eventId: '62515-12345-1-1564113600000', payload: hubspotEvent },
-      { eventId: '62515-12345-2-1564113600000', payload: second },
+      { eventId: '62515-12345-1-1564113600000', eventType: 'contact.creation', objectId: '123', payload: hubspotEvent },
+      { eventId: '62515-12345-2-1564113600000', eventType: 'contact.creation', objectId: '124', payload: second },
     ]);
   });
 
@@ -60,7 +60,7 @@ describe('pipedrive decoder', () => {
   };
 
   it('uses meta.id as the event id', () => {
-    expect(d.decode(delivery)).toEqual([{ eventId: '1b7c5a4e-2f1d-4c52-9a7e-0d7f6f1d2a10', payload: delivery }]);
+    expect(d.decode(delivery)).toEqual([{ eventId: '1b7c5a4e-2f1d-4c52-9a7e-0d7f6f1d2a10', eventType: 'change.deal', objectId: '42', payload: delivery }]);
   });
 
   it('falls back to a content id that ignores meta.attempt', () => {

@@ -109,6 +109,8 @@ describe('HubSpot deliveries', () => {
       eventId: '62515-12345-1-1564113600001',
       receivedAt: new Date(NOW).toISOString(),
       payload: event(1),
+      eventType: 'contact.propertyChange',
+      objectId: '101',
     });
   });
 
