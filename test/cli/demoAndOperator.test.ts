@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const bin = path.resolve('bin/syncd');
+
+function syncd(args: string[], env: NodeJS.ProcessEnv = process.env): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env, timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('syncd demo and the operator commands on its store', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'syncd-demo-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes quotes to HubSpot deals and brings the stage moved in HubSpot back to Quotey', () => {
+    const r = syncd(['demo', '--dir', dir, '--quotes', '60']);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('quotey-deals-hubspot: read 60, filtered 12 drafts, wrote 48 deals');
+    expect(r.out.match(/deal_stage=closedwon close_date=2026-12-15/g)).toHaveLength(3);
+  });
+
+  it('status shows both pipelines with everything delivered', () => {
+    const r = syncd(['status', '--store', path.join(dir, 'state.db'), '--json']);
+    expect(r.code).toBe(0);
+    const data = JSON.parse(r.out) as { pipelines: Array<{ pipeline: string; done: number; pending: number; dead: number }> };
+    const byName = Object.fromEntries(data.pipelines.map((p) => [p.pipeline, p]));
+    expect(byName['quotey-deals-hubspot']).toMatchObject({ done: 48, pending: 0, dead: 0 });
+    expect(byName['hubspot-deals-quotey']?.pending).toBe(0);
+  });
+
+  it('lists every external-id match in the review queue as auto-linked', () => {
+    const r = syncd(['review', 'list', '--store', path.join(dir, 'state.db'), '--json']);
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.out) as Array<{ status: string; strategy: string }>;
+    expect(list).toHaveLength(48);
+    expect(new Set(list.map((c) => `${c.status}/${c.strategy}`))).toEqual(new Set(['auto_linked/external_id']));
+  });
+
+  it('explains a missing dead letter id instead of failing obscurely', () => {
+    const r = syncd(['dlq', 'replay', '--store', path.join(dir, 'state.db')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('name the dead letters to replay');
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('syncd test', () => {
+  it('passes the example pipeline tests', () => {
+    const r = syncd(['test']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/\n3 passed, 0 failed\n/);
+  });
+
+  it('reports a wrong expectation with the difference and exits 1', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'syncd-ptest-'));
+    const file = path.join(dir, 'wrong.test.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: syncd.dev/v1
+kind: PipelineTest
+metadata: { name: wrong }
+spec:
+  pipeline: quotey-deals-hubspot
+  cases:
+    - name: expects the wrong total
+      input:
+        - { id: Q-9, version: 1, title: t, state: sent, total: 5, currency: EUR, updated_at: "2026-01-01T00:00:00Z" }
+      expect:
+        writes:
+          - record: Q-9
+            values: { dealname: "Quote Q-9 v1", quotey_quote_id: Q-9, quotey_quote_version: 1, quotey_quote_total: 6 }
+`,
+    );
+    const r = syncd(['test', file]);
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('✗ expects the wrong total');
+    expect(r.out).toContain('"quotey_quote_total":5');
+    expect(r.out).toMatch(/0 passed, 1 failed/);
+  });
+});
