@@ -20,7 +20,8 @@ export interface FieldPlan {
   crmSide: 'source' | 'target';
 }
 
-function readPath(record: Record<string, unknown>, path: string): unknown {
+/** The value at a dotted path of a record (`address.city`). */
+export function readPath(record: Record<string, unknown>, path: string): unknown {
   let v: unknown = record;
   for (const part of path.split('.')) {
     if (v === null || typeof v !== 'object') return undefined;

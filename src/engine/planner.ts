@@ -15,7 +15,7 @@ import type { FieldBaseInput } from '../state/fieldBases.js';
 import type { Link } from '../state/links.js';
 import type { TransformChain } from '../transforms/steps.js';
 import type { CompiledExpression } from '../transforms/expression.js';
-import type { FieldPlan } from './fieldPlan.js';
+import { readPath, type FieldPlan } from './fieldPlan.js';
 import type { Orientation } from './orientation.js';
 import type { SourceRecord, TargetPort } from './ports.js';
 import { contentVersion } from './contentVersion.js';
@@ -82,15 +82,6 @@ interface Prepared {
 
 function emptyPlan(): PagePlan {
   return { writes: [], audit: [], reconciliation: [], bases: [], counts: { read: 0, filtered: 0, skipped: 0, unchanged: 0, planned: 0, failed: 0 } };
-}
-
-function readPath(record: Record<string, unknown>, path: string): unknown {
-  let v: unknown = record;
-  for (const part of path.split('.')) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[part];
-  }
-  return v;
 }
 
 /** The target's current values, keyed by canonical field. */

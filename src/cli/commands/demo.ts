@@ -8,7 +8,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startHubspotSimulator, HUBSPOT_SIM_PRIVATE_APP_TOKEN } from '../../simulators/hubspot/index.js';
-import { loadProject } from '../../engine/project.js';
+import { loadSpecs } from '../specs.js';
 import { Runtime } from '../../engine/runtime.js';
 import type { CommandIO } from '../io.js';
 
@@ -67,7 +67,7 @@ export async function runDemo(args: DemoArgs, io: CommandIO): Promise<number> {
       HUBSPOT_REFRESH_TOKEN: 'sim-refresh-token',
       QUOTEY_DATABASE_URL: `sqlite:${quotey}`,
     };
-    const project = await loadProject(['connectors', 'pipelines']);
+    const project = await loadSpecs(['connectors', 'pipelines']);
     const store = path.join(dir, 'state.db');
     const progress = (p: { pipeline: string; read: number; planned: number; written: number }): void => io.err(`   … ${p.pipeline}: read ${p.read}, queued ${p.planned}, written ${p.written}\r`);
 

@@ -3,7 +3,7 @@
  * the writes syncd would make (field by field) and what the ownership policies would block —
  * conflicts, drift, held records — without writing anything anywhere.
  */
-import { loadProject, ProjectInvalidError } from '../../engine/project.js';
+import { loadSpecs } from '../specs.js';
 import { Runtime } from '../../engine/runtime.js';
 import type { PagePlan, WritePayload } from '../../engine/planner.js';
 import { redactSecrets, registerSecret } from '../../telemetry/secrets.js';
@@ -19,13 +19,7 @@ export interface PlanArgs {
 }
 
 export async function runPlan(args: PlanArgs, io: CommandIO): Promise<number> {
-  let project;
-  try {
-    project = await loadProject(args.paths);
-  } catch (err) {
-    if (err instanceof ProjectInvalidError) throw new UserError(err.message, 1);
-    throw err;
-  }
+  const project = await loadSpecs(args.paths);
   if (!project.pipelines.some((p) => p.metadata.name === args.pipeline)) {
     throw new UserError(`no pipeline named ${args.pipeline}; known: ${project.pipelines.map((p) => p.metadata.name).join(', ')}`);
   }

@@ -3,7 +3,7 @@
  * runs until SIGTERM/SIGINT; then stops taking work, drains in-flight batches and exits 0 within the
  * drain deadline. With `--once`, polls each pipeline once, drains the outbox and exits.
  */
-import { loadProject, ProjectInvalidError } from '../../engine/project.js';
+import { loadSpecs } from '../specs.js';
 import { Runtime } from '../../engine/runtime.js';
 import type { RunnerProgress } from '../../engine/pipelineRunner.js';
 import { registerSecret, redactSecrets } from '../../telemetry/secrets.js';
@@ -44,13 +44,7 @@ function line(p: RunnerProgress): string {
 }
 
 export async function runDaemon(args: RunArgs, io: CommandIO): Promise<number> {
-  let project;
-  try {
-    project = await loadProject(args.paths);
-  } catch (err) {
-    if (err instanceof ProjectInvalidError) throw new UserError(err.message, 1);
-    throw err;
-  }
+  const project = await loadSpecs(args.paths);
   if (project.pipelines.length === 0) throw new UserError(`no pipelines found in ${args.paths.join(', ')}`);
   const unknown = (args.pipelines ?? []).filter((n) => !project.pipelines.some((p) => p.metadata.name === n));
   if (unknown.length) throw new UserError(`no pipeline named ${unknown.join(', ')}; known: ${project.pipelines.map((p) => p.metadata.name).join(', ')}`);

@@ -5,7 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { readSpecFile } from '../../spec/yaml/parse.js';
 import { locate } from '../../spec/yaml/locate.js';
 import { pipelineTestSchema } from '../../spec/schema/pipelineTestSchema.js';
-import { loadProject, ProjectInvalidError } from '../../engine/project.js';
+import { loadSpecs } from '../specs.js';
 import { runPipelineTestCase, type PipelineTestCase } from '../../engine/pipelineTest.js';
 import { UserError, type CommandIO } from '../io.js';
 
@@ -29,13 +29,7 @@ async function findTests(inputs: string[]): Promise<string[]> {
 }
 
 export async function runTests(args: { paths: string[]; specs: string[] }, io: CommandIO): Promise<number> {
-  let project;
-  try {
-    project = await loadProject(args.specs);
-  } catch (err) {
-    if (err instanceof ProjectInvalidError) throw new UserError(err.message, 1);
-    throw err;
-  }
+  const project = await loadSpecs(args.specs);
   const files = await findTests(args.paths);
   if (files.length === 0) throw new UserError(`no *.test.yaml files in ${args.paths.join(', ')}`);
   const validate = new Ajv2020({ allErrors: true, strict: false }).compile(pipelineTestSchema());

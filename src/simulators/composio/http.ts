@@ -4,6 +4,7 @@
  * error shape.
  */
 import type { FastifyError, FastifyInstance, onRequestHookHandler } from 'fastify';
+import { acceptLenientJson } from '../kit/jsonBody.js';
 import type { ComposioContext } from './context.js';
 import { ComposioHttpError, errorBody, rateLimitBody, UNAUTHORIZED_MESSAGE } from './errors.js';
 
@@ -28,17 +29,7 @@ export function apiGuard(ctx: ComposioContext): onRequestHookHandler {
 }
 
 export function installHttpBehaviour(app: FastifyInstance): void {
-  // Clients send `Content-Type: application/json` on bodiless requests too.
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = body as string;
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (e) {
-      done(new ComposioHttpError(400, `Invalid JSON body: ${(e as Error).message}`) as unknown as FastifyError, undefined);
-    }
-  });
+  acceptLenientJson(app, (message) => new ComposioHttpError(400, `Invalid JSON body: ${message}`));
 
   app.setErrorHandler((error: FastifyError | ComposioHttpError, _req, reply) => {
     if (error instanceof ComposioHttpError) return reply.code(error.statusCode).send(error.body);

@@ -4,6 +4,7 @@
  * sustain thousands of requests per second.
  */
 import type { FastifyError, FastifyInstance, onRequestHookHandler } from 'fastify';
+import { acceptLenientJson } from '../kit/jsonBody.js';
 import { bearerToken } from '../kit/tokens.js';
 import type { HubspotContext } from './context.js';
 import { errorBody, HubspotHttpError, rateLimitBody, unauthorizedBody } from './errors.js';
@@ -34,17 +35,7 @@ export function apiGuard(ctx: HubspotContext): onRequestHookHandler {
  * and every error leaves in HubSpot's error shape.
  */
 export function installHttpBehaviour(app: FastifyInstance): void {
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = body as string;
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (e) {
-      const err = new HubspotHttpError(400, errorBody('VALIDATION_ERROR', `Invalid input JSON on line 1: ${(e as Error).message}`));
-      done(err as unknown as FastifyError, undefined);
-    }
-  });
+  acceptLenientJson(app, (message) => new HubspotHttpError(400, errorBody('VALIDATION_ERROR', `Invalid input JSON on line 1: ${message}`)));
 
   app.setErrorHandler((error: FastifyError | HubspotHttpError, _req, reply) => {
     if (error instanceof HubspotHttpError) return reply.code(error.statusCode).send(error.body);
