@@ -49,11 +49,10 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<v
     .recommendCommands()
     .epilogue(EPILOGUE)
     .wrap(Math.min(110, process.stdout.columns || 100))
-    .fail((msg, err, y) => {
+    .fail((msg, err) => {
+      // Throwing stops yargs here; only returning would let it run the command anyway.
       if (err) throw err;
-      void y;
-      io.err(`syncd: ${msg}\nRun \`syncd --help\` for usage.\n`);
-      setExit(2);
+      throw new UserError(`${msg}\nRun \`syncd --help\` for usage.`, 2);
     })
     .exitProcess(false)
     .help();
