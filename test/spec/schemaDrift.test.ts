@@ -1,10 +1,15 @@
-/** schemas/*.json are generated from the component registry; a change to one without the other fails here. */
+/**
+ * schemas/*.json and the validators compiled from them are generated from the component registry;
+ * a change to one without the other fails here.
+ */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderSchemas } from '../../src/spec/schema/render.js';
+import { renderValidators, VALIDATORS_FILE } from '../../src/spec/schema/standalone.js';
 
-const SCHEMAS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schemas');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SCHEMAS = path.join(ROOT, 'schemas');
 const HOW_TO_FIX = 'the committed schema differs from the code that generates it: run `npm run schemas` and commit schemas/';
 
 function firstDifference(committed: string, generated: string): string {
@@ -12,7 +17,8 @@ function firstDifference(committed: string, generated: string): string {
   const b = generated.split('\n');
   const i = a.findIndex((line, k) => line !== b[k]);
   const at = i === -1 ? a.length : i;
-  return ` (first difference at line ${at + 1}: committed ${JSON.stringify(a[at] ?? '<end>')}, generated ${JSON.stringify(b[at] ?? '<end>')})`;
+  const show = (line: string | undefined): string => JSON.stringify(line === undefined ? '<end>' : line.length > 200 ? `${line.slice(0, 200)}…` : line);
+  return ` (first difference at line ${at + 1}: committed ${show(a[at])}, generated ${show(b[at])})`;
 }
 
 describe('committed JSON Schemas', () => {
@@ -27,5 +33,11 @@ describe('committed JSON Schemas', () => {
   it('holds no schema the code no longer generates', async () => {
     const committed = (await readdir(SCHEMAS)).filter((f) => f.endsWith('.json')).sort();
     expect(committed, `schemas/ holds files the generator does not write: ${HOW_TO_FIX}`).toEqual(Object.keys(rendered).sort());
+  });
+
+  it('have generated validators that match them', async () => {
+    const committed = await readFile(path.join(ROOT, VALIDATORS_FILE), 'utf8');
+    const generated = renderValidators();
+    expect(committed === generated, `${VALIDATORS_FILE}: the compiled validators differ from the schemas: run \`npm run schemas\`${firstDifference(committed, generated)}`).toBe(true);
   });
 });

@@ -1,31 +1,20 @@
 /** Stage 2: the document against the generated JSON Schema, with errors worded for people. */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
 import type { JsonSchema } from '../components/registry.js';
 import { connectorSchema } from '../schema/connectorSchema.js';
 import { pipelineSchema } from '../schema/pipelineSchema.js';
+import { schemaValidators } from '../schema/validators.js';
 import { collectMarked } from '../schema/walk.js';
 import { DURATION_PATTERN, NAME_PATTERN, SECRET_REF_PATTERN } from '../components/fragments.js';
 import { closest, didYouMean } from '../suggest.js';
 import type { LoadedFile, Reporter } from './context.js';
 
-interface Compiled {
-  schema: JsonSchema;
-  validate: ValidateFunction;
-}
+let schemas: Record<'Connector' | 'Pipeline', JsonSchema> | undefined;
 
-let compiled: Record<'Connector' | 'Pipeline', Compiled> | undefined;
-
-function compile(): Record<'Connector' | 'Pipeline', Compiled> {
-  if (compiled) return compiled;
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false });
-  const c = connectorSchema();
-  const p = pipelineSchema();
-  compiled = { Connector: { schema: c, validate: ajv.compile(c) }, Pipeline: { schema: p, validate: ajv.compile(p) } };
-  return compiled;
-}
-
+/** The schema a kind is validated against (the validators are generated from these very objects). */
 export function schemaFor(kind: 'Connector' | 'Pipeline'): JsonSchema {
-  return compile()[kind].schema;
+  schemas ??= { Connector: connectorSchema(), Pipeline: pipelineSchema() };
+  return schemas[kind];
 }
 
 function pathOf(instancePath: string): Array<string | number> {
@@ -51,7 +40,8 @@ function article(t: string): string {
 }
 
 export function runSchemaStage(file: LoadedFile, reporter: Reporter): void {
-  const { schema, validate } = compile()[file.kind];
+  const schema = schemaFor(file.kind);
+  const validate = schemaValidators[file.kind];
   const secretPaths = new Set<string>();
   // Secrets first: an inline literal gets its own code and message instead of a pattern error.
   for (const m of collectMarked(schema, file.doc, 'x-secret')) {
