@@ -1,49 +1,42 @@
 /**
- * The `syncd` command line. Command modules load lazily so `syncd --help` stays fast.
+ * The `syncd` command line. Commands are a table (commands/definitions.ts) whose implementations
+ * load when they run. `syncd --help`, `--version` and plain valid invocations answer without
+ * loading yargs (a quarter of a second); help, errors and anything unusual go through yargs.
  */
-import yargs from 'yargs';
+import type { Argv } from 'yargs';
 import { SYNCD_VERSION } from '../version.js';
+import { COMMANDS, usageOf, type CliCommand } from './commands/definitions.js';
+import { parseFast } from './fastArgs.js';
+import { DESCRIPTION, EPILOGUE, topLevelHelp, USAGE } from './help.js';
 import { processIO, UserError, type CommandIO } from './io.js';
 
-const EPILOGUE = `Files:
-  connectors/*.yaml   systems syncd talks to (kind: Connector)
-  pipelines/*.yaml    flows between them (kind: Pipeline)
-  schemas/            JSON Schemas for editors: add
-                      # yaml-language-server: $schema=../schemas/pipeline.v1.schema.json
-
-Examples:
-  syncd validate connectors/ pipelines/          check everything, as CI does
-  syncd validate --format github pipelines/      annotations on a pull request
-  syncd simulate hubspot --port 4010             a local HubSpot to develop against
-
-Docs: README.md and docs/ in the repository.`;
+const HELP_FLAGS = new Set(['--help', '-h']);
 
 export async function main(argv: string[], io: CommandIO = processIO): Promise<void> {
+  if (argv.length === 1 && HELP_FLAGS.has(argv[0] as string)) {
+    io.out(topLevelHelp(COMMANDS, Math.min(100, process.stdout.columns || 100)));
+    process.exitCode = 0;
+    return;
+  }
+  if (argv.length === 1 && argv[0] === '--version') {
+    io.out(`${SYNCD_VERSION}\n`);
+    process.exitCode = 0;
+    return;
+  }
+
+  const command = COMMANDS.find((c) => c.name === argv[0]);
+  const fast = command ? parseFast(command, argv.slice(1)) : undefined;
+  if (command && fast) {
+    process.exitCode = await runCommand(command, fast, io);
+    return;
+  }
+
   let exitCode = 0;
-  const setExit = (code: number): void => {
-    exitCode = code;
-  };
+  const { default: yargs } = await import('yargs');
   const parser = yargs(argv)
     .scriptName('syncd')
     .version(SYNCD_VERSION)
-    .usage('syncd <command> [options]\n\nA declarative CRM sync engine: versioned YAML connectors and pipelines, run as durable streaming syncs.')
-    .command(
-      'validate [paths..]',
-      'Check connector and pipeline files offline (schema, references, JSONata, policies)',
-      (y) =>
-        y
-          .positional('paths', { type: 'string', array: true, default: ['connectors', 'pipelines'], describe: 'Files or folders to check' })
-          .option('format', { choices: ['human', 'json', 'github'] as const, default: 'human' as const, describe: 'Output format' })
-          .option('strict', { type: 'boolean', default: false, describe: 'Treat warnings as errors' })
-          .option('color', { type: 'boolean', default: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, describe: 'Colour the output' })
-          .example('syncd validate', 'check connectors/ and pipelines/')
-          .example('syncd validate pipelines/queast.yaml connectors/', 'one pipeline with the connectors it names')
-          .example('syncd validate --format json . | jq .diagnostics', 'machine-readable output'),
-      async (a) => {
-        const { runValidate } = await import('./commands/validate.js');
-        setExit(await runValidate({ paths: a.paths as string[], format: a.format, strict: a.strict, color: a.color }, io));
-      },
-    )
+    .usage(`${USAGE}\n\n${DESCRIPTION}`)
     .demandCommand(1, 'Name a command; `syncd --help` lists them.')
     .strict()
     .recommendCommands()
@@ -56,18 +49,49 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<v
     })
     .exitProcess(false)
     .help();
+  for (const c of COMMANDS) {
+    parser.command(usageOf(c), c.summary, (y) => configure(y, c), async (a) => {
+      exitCode = await c.run(a as Record<string, unknown>, io);
+    });
+  }
 
   try {
     await parser.parseAsync();
   } catch (err) {
-    if (err instanceof UserError) {
-      io.err(`syncd: ${err.message}\n`);
-      exitCode = err.exitCode;
-    } else {
-      io.err(`syncd: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-      if (process.env.SYNCD_DEBUG) io.err(`${err instanceof Error ? err.stack : ''}\n`);
-      exitCode = 70;
-    }
+    exitCode = reportError(err, io);
   }
   process.exitCode = exitCode;
+}
+
+async function runCommand(c: CliCommand, args: Record<string, unknown>, io: CommandIO): Promise<number> {
+  try {
+    return await c.run(args, io);
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+/** One line for the user; the stack only with SYNCD_DEBUG. */
+function reportError(err: unknown, io: CommandIO): number {
+  if (err instanceof UserError) {
+    io.err(`syncd: ${err.message}\n`);
+    return err.exitCode;
+  }
+  io.err(`syncd: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (process.env.SYNCD_DEBUG) io.err(`${err instanceof Error ? err.stack : ''}\n`);
+  return 70;
+}
+
+/** The yargs side of a command table entry. */
+export function configure(y: Argv, c: CliCommand): Argv {
+  let out = y;
+  if (c.positional) {
+    const p = c.positional;
+    out = out.positional(p.name, { type: 'string', array: p.array, describe: p.describe, ...(p.default ? { default: p.default } : {}) });
+  }
+  for (const [name, o] of Object.entries(c.options)) {
+    out = out.option(name, { type: o.type, describe: o.describe, ...(o.default !== undefined ? { default: o.default } : {}), ...(o.choices ? { choices: [...o.choices] } : {}) });
+  }
+  for (const [example, what] of c.examples) out = out.example(example, what);
+  return out;
 }

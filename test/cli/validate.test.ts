@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
+import { COMMANDS, usageOf } from '../../src/cli/commands/definitions.js';
+import { SYNCD_VERSION } from '../../src/version.js';
 import { registerMigration, supportedApiVersions } from '../../src/spec/migrations/index.js';
 import type { Diagnostic } from '../../src/spec/diagnostics.js';
 
@@ -149,10 +151,22 @@ describe('syncd validate (child process)', () => {
     }
   });
 
-  it('answers --help with the validate command and exit 0', async () => {
-    const r = await syncd(['--help']);
+  it('answers --help with every command, and each command its own --help', async () => {
+    const top = await syncd(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout.startsWith('syncd <command> [options]\n')).toBe(true);
+    for (const c of COMMANDS) {
+      expect(top.stdout).toMatch(new RegExp(`^  syncd ${usageOf(c).replace(/[.[\]]/g, '\\$&')}\\s`, 'm'));
+      const own = await syncd([c.name, '--help']);
+      expect(own.code).toBe(0);
+      for (const option of Object.keys(c.options)) expect(own.stdout).toContain(`--${option}`);
+    }
+  });
+
+  it('answers --version', async () => {
+    const r = await syncd(['--version']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/syncd validate \[paths\.\.\]/);
+    expect(r.stdout).toBe(`${SYNCD_VERSION}\n`);
   });
 });
 
