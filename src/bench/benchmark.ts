@@ -1,5 +1,6 @@
 /** What a benchmark is, and how one measures the wall time of a `syncd` command. */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +16,11 @@ export interface Measurement {
   runsMs: number[];
   /** The goal the median must not exceed, in milliseconds. */
   goalMs: number;
+  /**
+   * Median CPU time (user + system) of the runs, in milliseconds, where the platform tells
+   * (Linux). On a busy machine wall time grows with the load; CPU time much less.
+   */
+  medianCpuMs?: number;
 }
 
 export interface BenchOptions {
@@ -46,19 +52,35 @@ export class CommandFailed extends Error {
   }
 }
 
-/** Wall time of `node bin/syncd <args>` as a user would start it, in milliseconds; it must exit 0. */
-export function timeSyncd(args: string[]): number {
-  const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/syncd'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (r.status !== 0) throw new CommandFailed(args, r.status, `${r.stdout}${r.stderr}`);
-  return ms;
+/** User + system time of this process's finished children, in milliseconds (Linux only). */
+function childrenCpuMs(): number | undefined {
+  try {
+    // Fields after the command name; cutime and cstime are the 16th and 17th of the whole line.
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // USER_HZ is 100 on every Linux platform Node supports.
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
-/** One warm-up run (file cache, compile cache), then `runs` timed ones. */
+/** Wall (and CPU) time of `node bin/syncd <args>` as a user would start it; it must exit 0. */
+export function timeSyncd(args: string[]): { wallMs: number; cpuMs?: number } {
+  const cpuBefore = childrenCpuMs();
+  const started = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/syncd'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (r.status !== 0) throw new CommandFailed(args, r.status, `${r.stdout}${r.stderr}`);
+  const cpuAfter = childrenCpuMs();
+  return { wallMs, ...(cpuBefore !== undefined && cpuAfter !== undefined ? { cpuMs: cpuAfter - cpuBefore } : {}) };
+}
+
+/** One warm-up run (file cache), then `runs` timed ones. */
 export function measure(label: string, args: string[], runs: number, goalMs: number): Measurement {
   timeSyncd(args);
-  const runsMs: number[] = [];
-  for (let i = 0; i < runs; i++) runsMs.push(timeSyncd(args));
-  return { label, medianMs: median(runsMs), runsMs, goalMs };
+  const timed = Array.from({ length: runs }, () => timeSyncd(args));
+  const runsMs = timed.map((t) => t.wallMs);
+  const cpu = timed.map((t) => t.cpuMs).filter((c): c is number => c !== undefined);
+  return { label, medianMs: median(runsMs), runsMs, goalMs, ...(cpu.length === runs ? { medianCpuMs: median(cpu) } : {}) };
 }

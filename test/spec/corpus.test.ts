@@ -73,6 +73,7 @@ const CASES: Case[] = [
   { file: 'pipeline-concurrency-out-of-range.yaml', code: 'schema-range', line: 19, col: 20, path: 'spec.target.delivery.concurrency', message: '0 is out of range: it must be >= 1', at: '0' },
   { file: 'pipeline-threshold-above-one.yaml', code: 'schema-range', line: 17, col: 19, path: 'spec.match.rules[0].autoLink', message: '1.5 is out of range: it must be <= 1', at: '1.5' },
   { file: 'connector-error-status-out-of-range.yaml', code: 'schema-range', line: 10, col: 23, path: 'spec.errors[1].status[1]', message: '703 is out of range: it must be <= 599', at: '703' },
+  { file: 'connector-rate-utilization-zero.yaml', code: 'schema-range', line: 10, col: 18, path: 'spec.rateLimit.utilization', message: '0 is out of range: it must be > 0', at: '0\n' },
   { file: 'pipeline-match-rules-empty.yaml', code: 'schema-range', line: 13, col: 12, path: 'spec.match.rules', message: 'at least 1 item', at: '[]' },
   { file: 'pipeline-empty-string-field.yaml', code: 'schema-range', line: 12, col: 8, path: 'spec.key', message: 'must not be empty', at: '""' },
   { file: 'connector-inline-secret-oauth.yaml', code: 'inline-secret', line: 11, col: 19, path: 'spec.auth.clientSecret', message: '`clientSecret` holds a secret written inline', at: 's3cr3t-value-123' },
