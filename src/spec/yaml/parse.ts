@@ -105,7 +105,7 @@ export function parseSpecText(file: string, input: Buffer | string): ParseResult
   }
   // After the first syntax error the parser's view of the rest is guesswork: its later errors
   // mostly repeat the first one, so only that one is reported.
-  const firstSyntax = diagnostics.find((x) => x.code === 'yaml-syntax');
+  const firstSyntax = diagnostics.filter((x) => x.code === 'yaml-syntax').sort((a, b) => a.line - b.line || a.col - b.col)[0];
   if (firstSyntax) return { ok: false, diagnostics: [firstSyntax] };
   if (diagnostics.length > 0) return { ok: false, diagnostics: dedupe(diagnostics) };
 
