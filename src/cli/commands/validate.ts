@@ -1,5 +1,7 @@
 /** `syncd validate [paths…]`: offline checks for CI. Exit 0 clean, 1 invalid, 2 usage error. */
+import { readFile } from 'node:fs/promises';
 import { validatePaths } from '../../spec/validate/index.js';
+import { MAX_SPEC_FILE_BYTES } from '../../spec/yaml/parse.js';
 import { formatHuman, summary } from '../output/human.js';
 import { formatGithub } from '../output/github.js';
 import type { CommandIO } from '../io.js';
@@ -26,18 +28,17 @@ export async function runValidate(args: ValidateArgs, io: CommandIO): Promise<nu
     io.out(summary(result.diagnostics, fileCount) + '\n');
   } else {
     const sources = new Map(result.files.map((f) => [f.parsed.file, f.parsed.text]));
+    // Files that stopped before loading (a header or YAML error) are read again for the excerpt.
+    const unread = new Set(result.diagnostics.filter((d) => !sources.has(d.file) && !d.code.startsWith('file-')).map((d) => d.file));
     await Promise.all(
-      result.diagnostics
-        .filter((d) => !sources.has(d.file) && d.line > 1)
-        .map(async (d) => {
-          try {
-            const { readFile } = await import('node:fs/promises');
-            const buf = await readFile(d.file);
-            if (buf.length < 2 * 1024 * 1024) sources.set(d.file, buf.toString('utf8'));
-          } catch {
-            /* unreadable files have their own diagnostic */
-          }
-        }),
+      [...unread].map(async (file) => {
+        try {
+          const buf = await readFile(file);
+          if (buf.length <= MAX_SPEC_FILE_BYTES) sources.set(file, buf.toString('utf8'));
+        } catch {
+          /* unreadable files have their own diagnostic */
+        }
+      }),
     );
     if (result.diagnostics.length) io.out(formatHuman(result.diagnostics, { color: args.color, sources }));
     io.out(summary(result.diagnostics, fileCount) + (args.strict && !result.ok && result.diagnostics.every((d) => d.severity === 'warning') ? ' (--strict: warnings fail)' : '') + '\n');

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import { migrateToCurrent, supportedApiVersions } from '../migrations/index.js';
 import { readSpecFile, type ParsedFile } from '../yaml/parse.js';
+import { didYouMean } from '../suggest.js';
 import type { ConnectorDocument, PipelineDocument } from '../types.js';
 import { Reporter, type LoadedFile } from './context.js';
 import { runSchemaStage } from './schemaStage.js';
@@ -76,7 +77,7 @@ function loadHeader(parsed: ParsedFile, reporter: Reporter): LoadedFile | undefi
   }
   const kind = doc.kind;
   if (kind !== 'Connector' && kind !== 'Pipeline') {
-    reporter.at(parsed, kind === undefined ? [] : ['kind'], 'kind-unknown', kind === undefined ? 'the file has no `kind`' : `kind \`${String(kind)}\` is not supported; use \`Connector\` or \`Pipeline\``);
+    reporter.at(parsed, kind === undefined ? [] : ['kind'], 'kind-unknown', kind === undefined ? 'the file has no `kind`' : `kind \`${String(kind)}\` is not supported; use \`Connector\` or \`Pipeline\`${didYouMean(String(kind), ['Connector', 'Pipeline'])}`, kind === undefined ? { hint: 'add `kind: Connector` or `kind: Pipeline` after `apiVersion`' } : {});
     return undefined;
   }
   return { parsed, kind, doc: migrated.doc as unknown as ConnectorDocument | PipelineDocument, schemaValid: true };

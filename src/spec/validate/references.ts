@@ -14,7 +14,8 @@ export interface Catalog {
 
 export function buildCatalog(files: LoadedFile[], reporter: Reporter): Catalog {
   const catalog: Catalog = { connectors: new Map(), pipelines: new Map() };
-  for (const f of files) {
+  // By path, so the same file is called the duplicate however the paths were given.
+  for (const f of [...files].sort((a, b) => a.parsed.file.localeCompare(b.parsed.file))) {
     const name = f.doc.metadata?.name;
     if (typeof name !== 'string') continue;
     const map = (f.kind === 'Connector' ? catalog.connectors : catalog.pipelines) as Map<string, LoadedFile>;
@@ -113,7 +114,7 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
   let targetProps: Set<string> | undefined;
   if (tc) {
     if ((tc.spec.transport ?? 'http') === 'sql') {
-      if (!tgt.table) reporter.at(f.parsed, tPath, 'schema-required', 'a database target needs `table`', { key: true });
+      if (!tgt.table) reporter.at(f.parsed, tPath, 'schema-required', `connector \`${tgt.connector}\` is a database: the target needs \`table\``, { key: true });
       else {
         const t = tc.spec.tables?.[tgt.table];
         if (!t) reporter.at(f.parsed, [...tPath, 'table'], 'ref-unknown-table', `connector \`${tgt.connector}\` has no table \`${tgt.table}\`${didYouMean(tgt.table, Object.keys(tc.spec.tables ?? {}))}`);
@@ -123,7 +124,10 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
         }
       }
     } else {
-      if (!tgt.object || !tgt.operation) reporter.at(f.parsed, tPath, 'schema-required', 'an HTTP target needs `object` and `operation`', { key: true });
+      if (!tgt.object || !tgt.operation) {
+        const missing = [tgt.object ? undefined : '`object`', tgt.operation ? undefined : '`operation`'].filter(Boolean).join(' and ');
+        reporter.at(f.parsed, tPath, 'schema-required', `connector \`${tgt.connector}\` is an HTTP API: the target needs ${missing}`, { key: true });
+      }
       else {
         const obj = tc.spec.objects?.[tgt.object];
         if (!obj) reporter.at(f.parsed, [...tPath, 'object'], 'ref-unknown-object', `connector \`${tgt.connector}\` has no object \`${tgt.object}\`${didYouMean(tgt.object, Object.keys(tc.spec.objects ?? {}))}`);

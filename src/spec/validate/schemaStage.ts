@@ -1,31 +1,20 @@
 /** Stage 2: the document against the generated JSON Schema, with errors worded for people. */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
 import type { JsonSchema } from '../components/registry.js';
 import { connectorSchema } from '../schema/connectorSchema.js';
 import { pipelineSchema } from '../schema/pipelineSchema.js';
+import { schemaValidators } from '../schema/validators.js';
 import { collectMarked } from '../schema/walk.js';
 import { DURATION_PATTERN, NAME_PATTERN, SECRET_REF_PATTERN } from '../components/fragments.js';
-import { didYouMean } from '../suggest.js';
+import { closest, didYouMean } from '../suggest.js';
 import type { LoadedFile, Reporter } from './context.js';
 
-interface Compiled {
-  schema: JsonSchema;
-  validate: ValidateFunction;
-}
+let schemas: Record<'Connector' | 'Pipeline', JsonSchema> | undefined;
 
-let compiled: Record<'Connector' | 'Pipeline', Compiled> | undefined;
-
-function compile(): Record<'Connector' | 'Pipeline', Compiled> {
-  if (compiled) return compiled;
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false });
-  const c = connectorSchema();
-  const p = pipelineSchema();
-  compiled = { Connector: { schema: c, validate: ajv.compile(c) }, Pipeline: { schema: p, validate: ajv.compile(p) } };
-  return compiled;
-}
-
+/** The schema a kind is validated against (the validators are generated from these very objects). */
 export function schemaFor(kind: 'Connector' | 'Pipeline'): JsonSchema {
-  return compile()[kind].schema;
+  schemas ??= { Connector: connectorSchema(), Pipeline: pipelineSchema() };
+  return schemas[kind];
 }
 
 function pathOf(instancePath: string): Array<string | number> {
@@ -51,7 +40,8 @@ function article(t: string): string {
 }
 
 export function runSchemaStage(file: LoadedFile, reporter: Reporter): void {
-  const { schema, validate } = compile()[file.kind];
+  const schema = schemaFor(file.kind);
+  const validate = schemaValidators[file.kind];
   const secretPaths = new Set<string>();
   // Secrets first: an inline literal gets its own code and message instead of a pattern error.
   for (const m of collectMarked(schema, file.doc, 'x-secret')) {
@@ -63,17 +53,61 @@ export function runSchemaStage(file: LoadedFile, reporter: Reporter): void {
     }
   }
   if (validate(file.doc)) return;
-  const errors = validate.errors ?? [];
+  const described: Described[] = [];
   const seen = new Set<string>();
-  for (const e of errors) {
+  for (const e of pruneOneOf(validate.errors ?? [])) {
     const d = describe(e, secretPaths);
     if (!d) continue;
     const key = `${JSON.stringify(d.path)}|${d.code}|${d.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    described.push(d);
+  }
+  for (const d of dropExplainedRequired(described)) {
     reporter.at(file.parsed, d.path, d.code, d.message, { key: d.key, ...(d.hint ? { hint: d.hint } : {}) });
     file.schemaValid = false;
   }
+}
+
+/**
+ * A value that fits no branch of a `oneOf` makes ajv report every branch's complaint. When one
+ * branch has the value's type, only its errors are kept (`status: 700` is out of range); when
+ * none has, one type error names all the accepted types.
+ */
+function pruneOneOf(errors: ErrorObject[]): ErrorObject[] {
+  const drop = new Set<ErrorObject>();
+  const replace = new Map<ErrorObject, ErrorObject>();
+  for (const one of errors.filter((e) => e.keyword === 'oneOf')) {
+    const prefix = `${one.schemaPath}/`;
+    const branches = new Map<string, ErrorObject[]>();
+    for (const e of errors) {
+      if (!e.schemaPath.startsWith(prefix)) continue;
+      const branch = e.schemaPath.slice(prefix.length).split('/')[0] as string;
+      branches.set(branch, [...(branches.get(branch) ?? []), e]);
+      drop.add(e);
+    }
+    if (branches.size === 0) continue;
+    const typeMismatch = (list: ErrorObject[]): ErrorObject | undefined => list.find((e) => e.keyword === 'type' && e.instancePath === one.instancePath);
+    const fitting = [...branches.values()].filter((list) => !typeMismatch(list)).sort((a, b) => a.length - b.length)[0];
+    if (fitting) {
+      fitting.forEach((e) => drop.delete(e));
+      drop.add(one);
+    } else {
+      const types = [...branches.values()].flatMap((list) => String((typeMismatch(list)?.params as { type?: string }).type ?? '').split(','));
+      replace.set(one, { ...one, keyword: 'type', params: { type: [...new Set(types.filter(Boolean))].join(',') } });
+    }
+  }
+  return errors.filter((e) => !drop.has(e)).map((e) => replace.get(e) ?? e);
+}
+
+/** `shedule` next to a missing `schedule` is one mistake: the misspelling explains the absence. */
+function dropExplainedRequired(list: Described[]): Described[] {
+  const explained = new Set<string>();
+  for (const d of list) {
+    if (d.code !== 'schema-unknown-field' || !d.suggestion) continue;
+    explained.add(JSON.stringify([...d.path.slice(0, -1), d.suggestion]));
+  }
+  return list.filter((d) => !(d.code === 'schema-required' && d.missing !== undefined && explained.has(JSON.stringify([...d.path, d.missing]))));
 }
 
 interface Described {
@@ -82,6 +116,10 @@ interface Described {
   message: string;
   key: boolean;
   hint?: string;
+  /** schema-unknown-field: the allowed field the name is closest to. */
+  suggestion?: string;
+  /** schema-required: the missing field. */
+  missing?: string;
 }
 
 function describe(e: ErrorObject, secretPaths: Set<string>): Described | undefined {
@@ -95,17 +133,19 @@ function describe(e: ErrorObject, secretPaths: Set<string>): Described | undefin
     case 'required': {
       const missing = (e.params as { missingProperty: string }).missingProperty;
       const where = path.length ? `\`${String(path[path.length - 1])}\`` : 'the document';
-      return { path, code: 'schema-required', message: `${where} is missing the required field \`${missing}\``, key: true };
+      return { path, code: 'schema-required', message: `${where} is missing the required field \`${missing}\``, key: true, missing };
     }
     case 'additionalProperties': {
       const extra = (e.params as { additionalProperty: string }).additionalProperty;
       const known = Object.keys((parent?.properties as Record<string, unknown> | undefined) ?? {});
+      const suggestion = closest(extra, known);
       return {
         path: [...path, extra],
         code: 'schema-unknown-field',
         message: `unknown field \`${extra}\`${didYouMean(extra, known)}`,
         key: true,
         ...(known.length ? { hint: `fields allowed here: ${known.join(', ')}` } : {}),
+        ...(suggestion ? { suggestion } : {}),
       };
     }
     case 'type':

@@ -86,7 +86,7 @@ export function checkPipelineSemantics(f: LoadedFile<PipelineDocument>, catalog:
   const src = spec.source;
   if (src.type === 'poll' || src.type === 'table') {
     const every = parseDuration(src.schedule.every);
-    if (every !== undefined && every < 1000) reporter.at(f.parsed, ['spec', 'source', 'schedule', 'every'], 'duration-invalid', 'polling more often than once a second wastes the rate budget', { severity: 'warning' });
     if (every === 0) reporter.at(f.parsed, ['spec', 'source', 'schedule', 'every'], 'duration-invalid', 'the schedule interval must be longer than zero');
+    else if (every !== undefined && every < 1000) reporter.at(f.parsed, ['spec', 'source', 'schedule', 'every'], 'duration-invalid', 'polling more often than once a second wastes the rate budget', { severity: 'warning' });
   }
 }

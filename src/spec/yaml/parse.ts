@@ -3,7 +3,7 @@
  * becomes a Diagnostic; nothing throws.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { LineCounter, parseAllDocuments, isAlias, visit, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, isAlias, isScalar, visit, type Document } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from '../diagnostics.js';
 
 /** Spec files are small; a file past this is almost surely a mistake (or an attack). */
@@ -70,7 +70,9 @@ export function parseSpecText(file: string, input: Buffer | string): ParseResult
       text = new TextDecoder('utf-8', { fatal: true }).decode(input);
     } catch {
       const at = firstInvalidUtf8(input);
+      // The parser registers each line start itself, the first included; by hand, so do we.
       const lc = new LineCounter();
+      lc.addNewLine(0);
       const decoded = new TextDecoder().decode(input);
       for (let i = 0; i < decoded.length; i++) if (decoded[i] === '\n') lc.addNewLine(i + 1);
       const pos = lc.linePos(Math.max(0, at));
@@ -91,11 +93,20 @@ export function parseSpecText(file: string, input: Buffer | string): ParseResult
   for (const d of nonEmpty) {
     for (const e of d.errors) {
       const pos = lineCounter.linePos(e.pos[0]);
-      const code: DiagnosticCode = e.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : 'yaml-syntax';
-      const message = e.code === 'DUPLICATE_KEY' ? duplicateKeyMessage(text, e.pos) : cleanYamlMessage(e.message);
-      diagnostics.push({ file, line: pos.line, col: pos.col, severity: 'error', code, message, path: '' });
+      if (e.code === 'DUPLICATE_KEY') {
+        diagnostics.push({ file, line: pos.line, col: pos.col, severity: 'error', code: 'yaml-duplicate-key', message: duplicateKeyMessage(d, text, e.pos[0]), path: '' });
+      } else {
+        // An unclosed quote is reported where the file ends; the user needs to see where it opened.
+        const quote = e.code === 'MISSING_CHAR' ? /Missing closing (["'])quote/.exec(e.message)?.[1] : undefined;
+        const at = quote ? lineCounter.linePos(openingQuote(text, e.pos[0], quote)) : pos;
+        diagnostics.push({ file, line: at.line, col: at.col, severity: 'error', code: 'yaml-syntax', message: quote ? `this ${quote === '"' ? 'double' : 'single'}-quoted string is never closed` : cleanYamlMessage(e.message), path: '', ...(quote ? { hint: QUOTE_HINT } : syntaxHint(e.code, e.message)) });
+      }
     }
   }
+  // After the first syntax error the parser's view of the rest is guesswork: its later errors
+  // mostly repeat the first one, so only that one is reported.
+  const firstSyntax = diagnostics.filter((x) => x.code === 'yaml-syntax').sort((a, b) => a.line - b.line || a.col - b.col)[0];
+  if (firstSyntax) return { ok: false, diagnostics: [firstSyntax] };
   if (diagnostics.length > 0) return { ok: false, diagnostics: dedupe(diagnostics) };
 
   if (nonEmpty.length > 1) {
@@ -132,9 +143,49 @@ export function parseSpecText(file: string, input: Buffer | string): ParseResult
   return { ok: true, parsed: { file, text, doc, lineCounter, value } };
 }
 
-function duplicateKeyMessage(text: string, pos: [number, number]): string {
-  const key = text.slice(pos[0], pos[1]).trim();
-  return key ? `the key \`${key}\` appears twice in this mapping` : 'a key appears twice in this mapping';
+function duplicateKeyMessage(doc: Document.Parsed, text: string, offset: number): string {
+  let key: string | undefined;
+  visit(doc, {
+    Pair(_key, pair) {
+      const k = pair.key as { range?: [number, number, number]; source?: string; value?: unknown } | null;
+      if (k?.range?.[0] === offset) {
+        key = isScalar(k) ? String(k.value) : text.slice(k.range[0], k.range[1]);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return key !== undefined ? `the key \`${key}\` appears twice in this mapping` : 'a key appears twice in this mapping';
+}
+
+const QUOTE_HINT = 'close it with the same quote; inside double quotes write `\\"` for a quote, inside single quotes `\'\'`';
+
+/** The quote that opened a string still open at `end`: the last one not escaped (or doubled, in single quotes). */
+function openingQuote(text: string, end: number, quote: string): number {
+  for (let k = Math.min(end, text.length) - 1; k >= 0; k--) {
+    if (text[k] !== quote) continue;
+    if (quote === "'" && text[k - 1] === "'") {
+      k--;
+      continue;
+    }
+    if (quote === '"' && text[k - 1] === '\\') continue;
+    return k;
+  }
+  return end;
+}
+
+/** What to do about the syntax errors people make most in spec files. */
+function syntaxHint(code: string, message: string): { hint: string } | Record<string, never> {
+  if (/end with a [}\]]/.test(message)) return { hint: 'a `{` or `[` opened above is not closed' };
+  const hints: Record<string, string> = {
+    TAB_AS_INDENT: 'indent with spaces; YAML does not allow tabs for indentation',
+    BAD_INDENT: 'fields of one mapping are indented by the same number of spaces',
+    BLOCK_AS_IMPLICIT_KEY: 'the next line is indented deeper than its siblings, so it reads as part of this value; align it with the fields beside it',
+    MULTILINE_IMPLICIT_KEY: 'a key must fit on one line; a long value can go on the next lines after `key: >-`',
+    UNEXPECTED_TOKEN: 'spec files are YAML: `key: value` lines, nested by indentation',
+  };
+  const hint = hints[code];
+  return hint ? { hint } : {};
 }
 
 /** The yaml library's messages sometimes carry its own position suffix; ours is in the diagnostic. */

@@ -1,0 +1,62 @@
+/**
+ * Realistic pipeline files in bulk: each is one of the example pipelines with its own name and
+ * varied schedule, batch size, thresholds and an extra filter, so every stage of `syncd validate`
+ * (schema, references against the example connectors, JSONata, semantics) does real work.
+ */
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { ROOT } from './benchmark.js';
+
+const SCHEDULES = ['5s', '10s', '30s', '1m', '2m', '5m', '15m', '1h'];
+const FILTERS = [
+  '$exists(id)',
+  '$not($exists(deleted_at))',
+  '$string(id) != ""',
+  '$count($keys($)) > 1',
+  '$boolean($) and $type($) = "object"',
+  '$length($string(id)) < 256',
+];
+
+/** Deterministic variation without a random generator: the index picks each option. */
+function pick<T>(list: readonly T[], i: number, salt: number): T {
+  return list[(i * 7 + salt * 13) % list.length] as T;
+}
+
+function vary(doc: Document, base: string, i: number): void {
+  doc.setIn(['metadata', 'name'], `${base}-${String(i).padStart(3, '0')}`);
+  doc.setIn(['metadata', 'description'], `Generated variant ${i} of ${base}.`);
+  if (doc.hasIn(['spec', 'source', 'schedule', 'every'])) doc.setIn(['spec', 'source', 'schedule', 'every'], pick(SCHEDULES, i, 1));
+  const transforms = doc.getIn(['spec', 'transforms']);
+  const filter = doc.createNode({ type: 'filter', name: `guard-${i % 10}`, expression: pick(FILTERS, i, 2) });
+  if (isSeq(transforms)) transforms.items.unshift(filter);
+  else doc.setIn(['spec', 'transforms'], doc.createNode([filter.toJSON()]));
+  const rules = doc.getIn(['spec', 'match', 'rules']);
+  if (isSeq(rules)) {
+    for (const rule of rules.items) {
+      if (isMap(rule) && rule.get('type') === 'fuzzyName') {
+        const review = 0.6 + (i % 10) / 100;
+        rule.set('review', Number(review.toFixed(2)));
+        rule.set('autoLink', Number((review + 0.2).toFixed(2)));
+      }
+    }
+  }
+  const batch = doc.getIn(['spec', 'target', 'delivery', 'batchSize']);
+  if (typeof batch === 'number') doc.setIn(['spec', 'target', 'delivery', 'batchSize'], Math.max(1, batch - (i % batch)));
+}
+
+/** Writes `count` pipeline files into `dir` and returns their paths. */
+export async function generatePipelines(dir: string, count: number): Promise<string[]> {
+  const sources = (await readdir(path.join(ROOT, 'pipelines'))).filter((f) => f.endsWith('.yaml')).sort();
+  const texts = await Promise.all(sources.map((f) => readFile(path.join(ROOT, 'pipelines', f), 'utf8')));
+  const written: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const k = i % sources.length;
+    const doc = parseDocument(texts[k] as string);
+    vary(doc, path.basename(sources[k] as string, '.yaml'), i);
+    const file = path.join(dir, `pipeline-${String(i).padStart(3, '0')}.yaml`);
+    await writeFile(file, doc.toString({ lineWidth: 0 }));
+    written.push(file);
+  }
+  return written;
+}
