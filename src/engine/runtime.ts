@@ -31,6 +31,7 @@ export interface RuntimeOptions {
   tenants?: string[];
   /** Only these pipelines. Default: all. */
   pipelines?: string[];
+  /** Where `${env:…}` references and the store's `SYNCD_SECRET_KEY` are read. Default: `process.env`. */
   env?: NodeJS.ProcessEnv;
   /** Worker id, unique per process. Default: host name and process id. */
   worker?: string;
@@ -57,7 +58,8 @@ export class Runtime {
   ) {}
 
   static async create(opts: RuntimeOptions): Promise<Runtime> {
-    const store = openStore(opts.store !== undefined ? { url: opts.store } : {});
+    // The store reads its credentials key (SYNCD_SECRET_KEY) from the same environment as the specs.
+    const store = openStore({ ...(opts.store !== undefined ? { url: opts.store } : {}), ...(opts.env ? { env: opts.env } : {}) });
     await store.migrate();
     const rt = new Runtime(store, opts);
     try {
@@ -122,7 +124,8 @@ export class Runtime {
       const table = targetSpec.table as string;
       const tableSpec = targetDoc.spec.tables?.[table];
       if (!tableSpec) throw new Error(`pipeline ${name}: table ${table} is not declared`);
-      target = tableTarget({ db: this.databases.get(targetDoc.spec.database as string), connector: targetSpec.connector, table, spec: tableSpec });
+      const updatedAtColumn = this.modificationColumn(targetSpec.connector, table);
+      target = tableTarget({ db: this.databases.get(targetDoc.spec.database as string), connector: targetSpec.connector, table, spec: tableSpec, ...(updatedAtColumn ? { updatedAtColumn } : {}) });
       operation = 'upsert';
     } else {
       const object = targetSpec.object as string;
@@ -159,7 +162,9 @@ export class Runtime {
         transforms: compileTransforms(spec.transforms),
         ...(spec.correlationId ? { correlationId: compileExpression(spec.correlationId, 'correlationId') } : {}),
         keyField: spec.key ?? 'id',
-        readTarget: rules.some((r) => r.owner === 'merge_with_audit'),
+        // A table read is one query per page; a connector read is one call per linked record,
+        // the price of deciding on live values rather than on a possibly stale base.
+        readTarget: target.read !== undefined,
       },
       delivery: {
         pipeline: name,
@@ -176,6 +181,15 @@ export class Runtime {
       ...(this.opts.onProgress ? { onProgress: this.opts.onProgress } : {}),
       onError: (stage, err) => this.opts.onError?.(name, stage, err),
     });
+  }
+
+  /** The modification-time column of a local table: the cursor of a pipeline that polls it. */
+  private modificationColumn(connector: string, table: string): string | undefined {
+    for (const p of this.opts.project.pipelines) {
+      const src = p.spec.source;
+      if (src.type === 'table' && src.connector === connector && src.table === table) return src.cursor.field;
+    }
+    return undefined;
   }
 
   private buildSource(pipeline: PipelineDocument, tenant: string): SourcePort {

@@ -6,7 +6,10 @@
 import type { ConnectorClient } from '../../connectors/client.js';
 import { isConnectorError } from '../../connectors/errors.js';
 import type { ObjectSpec, OperationSpec } from '../../spec/types.js';
-import type { SourcePage, SourcePort, TargetPort, TargetWrite, WriteOutcome } from '../ports.js';
+import type { SourcePage, SourcePort, TargetPort, TargetSnapshot, TargetWrite, WriteOutcome } from '../ports.js';
+
+/** Target reads in flight at once per page. */
+const READ_CONCURRENCY = 8;
 
 export interface ConnectorSourceOptions {
   client: ConnectorClient;
@@ -113,15 +116,19 @@ export function connectorTarget(opts: ConnectorTargetOptions): TargetPort {
     },
     ...(getOp
       ? {
-          async read(ids: string[], signal: AbortSignal): Promise<Map<string, Record<string, unknown>>> {
-            const out = new Map<string, Record<string, unknown>>();
-            // One call per record: bounded by the page size, and only for linked records.
-            await Promise.all(
-              ids.map(async (id) => {
+          async read(ids: string[], signal: AbortSignal): Promise<Map<string, TargetSnapshot>> {
+            const out = new Map<string, TargetSnapshot>();
+            // One call per linked record, a few at a time: a page of a thousand must not open a
+            // thousand requests at once (the rate budget paces them, but each holds a socket).
+            let next = 0;
+            const worker = async (): Promise<void> => {
+              while (next < ids.length) {
+                const id = ids[next++] as string;
                 const r = await client.get(opts.object, id, { operation: getOp, signal });
-                if (r) out.set(id, r.fields);
-              }),
-            );
+                if (r) out.set(id, { fields: r.fields, ...(r.updatedAt ? { updatedAt: r.updatedAt } : {}) });
+              }
+            };
+            await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, ids.length) }, worker));
             return out;
           },
         }
