@@ -121,11 +121,21 @@ export function connectorTarget(opts: ConnectorTargetOptions): TargetPort {
             // One call per linked record, a few at a time: a page of a thousand must not open a
             // thousand requests at once (the rate budget paces them, but each holds a socket).
             let next = 0;
+            let authFailed = false;
             const worker = async (): Promise<void> => {
-              while (next < ids.length) {
+              while (next < ids.length && !authFailed) {
                 const id = ids[next++] as string;
-                const r = await client.get(opts.object, id, { operation: getOp, signal });
-                if (r) out.set(id, { fields: r.fields, ...(r.updatedAt ? { updatedAt: r.updatedAt } : {}) });
+                try {
+                  const r = await client.get(opts.object, id, { operation: getOp, signal });
+                  if (r) out.set(id, { fields: r.fields, ...(r.updatedAt ? { updatedAt: r.updatedAt } : {}) });
+                } catch (err) {
+                  // A connection that lost its authorisation leaves these values unknown: the
+                  // records are still planned (no base moves on what was not seen), and their
+                  // writes meet the same failure and wait for the reconnect. Anything else fails
+                  // the page, which is read again next cycle.
+                  if (isConnectorError(err) && err.class === 'auth') authFailed = true;
+                  else throw err;
+                }
               }
             };
             await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, ids.length) }, worker));

@@ -6,15 +6,19 @@
  * - `PATCH /__admin/records/{key}` `{fields, updatedAt?}` edits (or creates) a record "as a user";
  *   a field set to `{"$unset": true}` is removed
  * - `POST /__admin/reject` `{key, status?, message?, count?}` refuses that key's next writes
+ * - `POST /__admin/slow-answers` `{count, delayMs}`: the next batches are applied at once and
+ *   answered late, as when a caller's timeout loses an answer to a write that did happen
  * - `PUT /__admin/rate` `{limit, windowMs}` sets the rate window; `{limit: 0}` removes it
  * The kit adds `/__admin/faults`, `/__admin/faults/script` and `/__admin/reset`.
  */
 import type { FastifyInstance } from 'fastify';
 import { sendError } from './errors.js';
+import type { SlowAnswer } from './routes.js';
 import type { RecordRejection, RecordsState } from './store.js';
 
 export interface AdminContext {
   state: RecordsState;
+  slowAnswers: SlowAnswer[];
   setRate(limit: number, windowMs: number): void;
 }
 
@@ -42,6 +46,14 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): vo
     const body = (req.body ?? {}) as RecordRejection;
     if (typeof body.key !== 'string' || !body.key) return sendError(reply, 400, 'bad_request', 'key is required');
     state.reject(body);
+    return reply.code(204).send();
+  });
+  app.post('/__admin/slow-answers', async (req, reply) => {
+    const body = (req.body ?? {}) as { count?: unknown; delayMs?: unknown };
+    const count = Number(body.count ?? 1);
+    const delayMs = Number(body.delayMs ?? 1000);
+    if (!(count > 0) || !(delayMs >= 0)) return sendError(reply, 400, 'bad_request', 'count must be positive and delayMs not negative');
+    ctx.slowAnswers.push({ count, delayMs });
     return reply.code(204).send();
   });
   app.put('/__admin/rate', async (req) => {

@@ -12,10 +12,11 @@ import type { ScriptedFault, FaultConfig } from '../kit/faults.js';
 import { FixedWindow } from '../kit/windows.js';
 import { registerAdminRoutes } from './admin.js';
 import { targetErrors } from './errors.js';
-import { registerApiRoutes } from './routes.js';
+import { registerApiRoutes, type SlowAnswer } from './routes.js';
 import { RecordsState, type RecordRejection, type TargetRecord, type TargetStats } from './store.js';
 
 export type { RecordRejection, TargetRecord, TargetStats } from './store.js';
+export type { SlowAnswer } from './routes.js';
 
 export interface RecordsTargetOptions extends SimulatorOptions {
   /**
@@ -59,6 +60,8 @@ export interface RecordsTarget {
   /** Edits (or creates) a record "as a user": not counted as an API write. */
   edit(key: string, fields: Record<string, unknown>, updatedAt?: string): TargetRecord;
   reject(rejection: RecordRejection): void;
+  /** The next `count` batches are applied at once but answered `delayMs` later. */
+  slowAnswers(slow: SlowAnswer): void;
   setRate(rate: { limit: number; windowMs: number } | undefined): void;
   setFaults(patch: Partial<FaultConfig>): void;
   scriptFault(fault: ScriptedFault): void;
@@ -67,7 +70,7 @@ export interface RecordsTarget {
 
 const DEFAULT_TOKEN = 'target-token';
 
-export function recordsTarget(options: RecordsTargetOptions, state: RecordsState, rate: { window?: FixedWindow }): VendorDefinition {
+export function recordsTarget(options: RecordsTargetOptions, state: RecordsState, rate: { window?: FixedWindow }, slowAnswers: SlowAnswer[] = []): VendorDefinition {
   return {
     name: 'records-target',
     tokenPrefix: 'rt-',
@@ -83,10 +86,12 @@ export function recordsTarget(options: RecordsTargetOptions, state: RecordsState
         kit,
         maxBatch: options.maxBatch ?? 100,
         window: () => rate.window,
+        slowAnswers,
         ...(options.oauth ? { oauth: { clientId: options.oauth.clientId, clientSecret: options.oauth.clientSecret, accessTokenLifetimeSeconds: options.oauth.accessTokenLifetimeSeconds ?? 3600 } } : {}),
       });
       registerAdminRoutes(app, {
         state,
+        slowAnswers,
         setRate: (limit, windowMs) => {
           rate.window = limit > 0 ? new FixedWindow(limit, windowMs) : undefined;
         },
@@ -94,6 +99,7 @@ export function recordsTarget(options: RecordsTargetOptions, state: RecordsState
     },
     reset() {
       state.reset();
+      slowAnswers.length = 0;
     },
   };
 }
@@ -102,7 +108,8 @@ export function recordsTarget(options: RecordsTargetOptions, state: RecordsState
 export async function startRecordsTarget(options: RecordsTargetOptions = {}): Promise<RecordsTarget> {
   const state = new RecordsState();
   const rate: { window?: FixedWindow } = options.rate ? { window: new FixedWindow(options.rate.limit, options.rate.windowMs) } : {};
-  const sim: RunningSimulator = await startSimulator(recordsTarget(options, state, rate), options);
+  const slow: SlowAnswer[] = [];
+  const sim: RunningSimulator = await startSimulator(recordsTarget(options, state, rate, slow), options);
   if (options.latencyMs) sim.setFaults({ latencyMs: options.latencyMs });
   return {
     url: sim.url,
@@ -115,6 +122,9 @@ export async function startRecordsTarget(options: RecordsTargetOptions = {}): Pr
     records: () => state.all(),
     edit: (key, fields, updatedAt) => state.edit(key, fields, updatedAt),
     reject: (r) => state.reject(r),
+    slowAnswers: (s) => {
+      slow.push({ ...s });
+    },
     setRate: (r) => {
       rate.window = r && r.limit > 0 ? new FixedWindow(r.limit, r.windowMs) : undefined;
     },

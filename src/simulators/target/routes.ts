@@ -19,7 +19,15 @@ export interface RoutesContext {
   kit: SimulatorKit;
   maxBatch: number;
   window: () => FixedWindow | undefined;
+  /** Batches applied at once but answered late (an answer lost to the caller's timeout). */
+  slowAnswers: SlowAnswer[];
   oauth?: { clientId: string; clientSecret: string; accessTokenLifetimeSeconds: number };
+}
+
+/** The next `count` batch requests are applied at once and answered `delayMs` later. */
+export interface SlowAnswer {
+  count: number;
+  delayMs: number;
 }
 
 function view(r: TargetRecord) {
@@ -77,6 +85,11 @@ export function registerApiRoutes(app: FastifyInstance, ctx: RoutesContext): voi
         if (r.ok) results.push({ ...view(r.record), created: r.created });
         else failures.push({ index, key, status: r.status, message: r.message });
       });
+      const slow = ctx.slowAnswers[0];
+      if (slow) {
+        if (--slow.count <= 0) ctx.slowAnswers.shift();
+        await new Promise((r) => setTimeout(r, slow.delayMs));
+      }
       return reply.code(failures.length ? 207 : 200).send({ results, errors: failures });
     });
 
