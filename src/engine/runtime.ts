@@ -20,6 +20,7 @@ import { PipelineRunner, type RunnerProgress } from './pipelineRunner.js';
 import { tableSource, tableTarget } from './endpoints/tableEndpoints.js';
 import { connectorSource, connectorTarget } from './endpoints/connectorEndpoints.js';
 import { storeCredentials } from './credentials.js';
+import { releaseDeadWorkers } from './workerRecovery.js';
 import type { SourcePort, TargetPort } from './ports.js';
 import type { Project } from './project.js';
 
@@ -33,7 +34,10 @@ export interface RuntimeOptions {
   pipelines?: string[];
   /** Where `${env:…}` references and the store's `SYNCD_SECRET_KEY` are read. Default: `process.env`. */
   env?: NodeJS.ProcessEnv;
-  /** Worker id, unique per process. Default: host name and process id. */
+  /**
+   * Worker id, unique per process. Default: host name and process id; with the default, leases
+   * and claims left by a crashed process of this host are released on start (workerRecovery.ts).
+   */
   worker?: string;
   /** Called with each resolved secret value so logs can scrub it. */
   onSecret?: (value: string) => void;
@@ -61,6 +65,9 @@ export class Runtime {
     // The store reads its credentials key (SYNCD_SECRET_KEY) from the same environment as the specs.
     const store = openStore({ ...(opts.store !== undefined ? { url: opts.store } : {}), ...(opts.env ? { env: opts.env } : {}) });
     await store.migrate();
+    if (opts.worker === undefined) {
+      for (const tenant of opts.tenants ?? ['default']) await releaseDeadWorkers(store.forTenant(tenant));
+    }
     const rt = new Runtime(store, opts);
     try {
       rt.build();

@@ -96,8 +96,8 @@ describe('error classes through the engine', () => {
   it('timeouts: a hung request is retried; a write whose answer came too late is not applied twice', async () => {
     engine = await startEngine({ items: makeItems(20) });
     engine.target.scriptFault({ kind: 'timeout', count: 1, pathContains: '/records/batch' });
-    // The next batch is applied, but answered after the client's 400 ms timeout.
-    engine.target.slowAnswers({ count: 1, delayMs: 700 });
+    // The next batch is applied, but answered after the client's 1 s timeout.
+    engine.target.slowAnswers({ count: 1, delayMs: 1300 });
     await engine.settle();
     await new Promise((r) => setTimeout(r, 400));
     const stats = engine.target.stats();
