@@ -95,11 +95,18 @@ function readPath(record: Record<string, unknown>, path: string): unknown {
   return v;
 }
 
-/** The target's current values, keyed by canonical field. */
-function canonicalFromTarget(ctx: PlanContext, current: TargetSnapshot | undefined): Record<string, unknown> | undefined {
+/**
+ * The target's current values, keyed by canonical field. A property the answer does not carry at
+ * all (a CRM returns only the properties a read asks for) was not seen: it stands at its base,
+ * rather than reading as a value the CRM cleared.
+ */
+function canonicalFromTarget(ctx: PlanContext, current: TargetSnapshot | undefined, base: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (!current) return undefined;
   const out: Record<string, unknown> = {};
-  for (const f of ctx.plan.fields) if (Object.hasOwn(current.fields, f.to)) out[f.name] = current.fields[f.to];
+  for (const f of ctx.plan.fields) {
+    if (Object.hasOwn(current.fields, f.to)) out[f.name] = current.fields[f.to];
+    else if (base && Object.hasOwn(base, f.name)) out[f.name] = base[f.name];
+  }
   return out;
 }
 
@@ -205,7 +212,7 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
     const targetKey = link ? (ctx.orientation.sourceIsLocal ? link.remote.id : link.local.key) : undefined;
     // Without a readable target, the target is taken to be where the last agreement left it.
     const live = targetKey !== undefined ? current.get(targetKey) : undefined;
-    const targetValues = canonicalFromTarget(ctx, live) ?? { ...(base ?? {}) };
+    const targetValues = canonicalFromTarget(ctx, live, base) ?? { ...(base ?? {}) };
     const sourceSnapshot = { values: sourceValues, ...(p.record.updatedAt ? { modifiedAt: p.record.updatedAt } : {}) };
     const targetSnapshot = { values: targetValues, ...(live?.updatedAt ? { modifiedAt: live.updatedAt } : {}) };
     const merge: RecordMerge = ctx.orientation.sourceIsLocal

@@ -41,7 +41,9 @@ export function connectorSource(opts: ConnectorSourceOptions): SourcePort {
   return {
     async *pages(cursor: unknown, signal: AbortSignal): AsyncIterable<SourcePage> {
       const committed = typeof cursor === 'string' ? cursor : undefined;
-      const since = committed ? new Date(Date.parse(committed) - opts.lookbackMs).toISOString() : opts.start;
+      // A search filters on the cursor in its body and has no "everything" form: the first poll
+      // of a source without `cursor.start` searches from the epoch.
+      const since = committed ? new Date(Date.parse(committed) - opts.lookbackMs).toISOString() : (opts.start ?? (opts.kind === 'search' ? new Date(0).toISOString() : undefined));
       const iterable =
         opts.kind === 'search'
           ? opts.client.search(opts.object, { operation: opts.operation, signal, ...(since ? { since } : {}) })
