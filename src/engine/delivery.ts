@@ -119,6 +119,10 @@ async function settle(scope: Scope, ctx: DeliveryContext, rows: OutboxRow[], out
   const retries: Array<{ row: OutboxRow; delay: number; f: Failure }> = [];
   const dead: Array<{ row: OutboxRow; f: Failure }> = [];
   const terminal: Array<{ row: OutboxRow; f: Failure }> = [];
+  // One jittered delay per settled batch: rows that failed together come due together and go
+  // out as one batch again, instead of scattering into many small ones (more calls under a 429).
+  let batchDelay: number | undefined;
+  const retryDelay = (row: OutboxRow, f: Failure): number => f.retryAfterMs ?? (batchDelay ??= backoffDelay(ctx.retry, row.attempts));
 
   await scope.transaction(async (tx) => {
     for (let i = 0; i < rows.length; i++) {
@@ -165,7 +169,7 @@ async function settle(scope: Scope, ctx: DeliveryContext, rows: OutboxRow[], out
       audit.push({ ...base, action: 'write.failed', after: payload.values, decision: { errorClass: outcome.errorClass, message: outcome.message, attempt: row.attempts } });
       if (outcome.errorClass === 'transient') {
         if (row.attempts >= ctx.retry.attempts) dead.push({ row, f: outcome });
-        else retries.push({ row, delay: outcome.retryAfterMs ?? backoffDelay(ctx.retry, row.attempts), f: outcome });
+        else retries.push({ row, delay: retryDelay(row, outcome), f: outcome });
       } else if (outcome.errorClass === 'auth') authRows.push(row);
       else terminal.push({ row, f: outcome });
     }

@@ -180,7 +180,9 @@ export class PipelineRunner {
 
   private async drain(): Promise<void> {
     const ctx: DeliveryContext = { ...this.opts.delivery, onSettled: (s) => this.settled(s) };
-    while (!this.abort.signal.aborted) {
+    // Once stopping, the round in flight is finished and nothing new is claimed: a backlog
+    // waits in the outbox for the next start instead of holding the shutdown past its deadline.
+    while (!this.abort.signal.aborted && !this.stopping) {
       const n = await deliverOnce(this.scope, ctx, this.abort.signal);
       if (n === 0) return;
     }

@@ -27,6 +27,8 @@ export function buildPlanContext(pipeline: PipelineDocument, tenant: string, con
     transforms: compileTransforms(spec.transforms),
     ...(spec.correlationId ? { correlationId: compileExpression(spec.correlationId, 'correlationId') } : {}),
     keyField: spec.key ?? 'id',
-    readTarget: rules.some((r) => r.owner === 'merge_with_audit'),
+    // A table read is one query per page; a connector read is one call per linked record, the
+    // price of deciding on live values rather than on a possibly stale base.
+    readTarget: target.read !== undefined,
   };
 }

@@ -17,7 +17,7 @@ import type { TransformChain } from '../transforms/steps.js';
 import type { CompiledExpression } from '../transforms/expression.js';
 import { readPath, type FieldPlan } from './fieldPlan.js';
 import type { Orientation } from './orientation.js';
-import type { SourceRecord, TargetPort } from './ports.js';
+import type { SourceRecord, TargetPort, TargetSnapshot } from './ports.js';
 import { contentVersion } from './contentVersion.js';
 import { randomUUID } from 'node:crypto';
 
@@ -51,9 +51,11 @@ export interface PlanContext {
   /** Source field that identifies a record. */
   keyField: string;
   /**
-   * Read the target's current values of linked records before merging. Needed for true three-way
-   * merges (`merge_with_audit`); otherwise the target is taken to be at its base, and a change made
-   * there is seen when the reverse pipeline reads it.
+   * Read the target's current values (and modification times) of linked records before merging,
+   * so each field is decided on its three real inputs: a CRM edit a `local_wins` write is about to
+   * overwrite is recorded as drift, an `immutable_after_bind` value changed on the target holds the
+   * record, `newest` compares both sides' times. Without it the target is taken to be where the
+   * last agreement left it, and no field's base is moved by what this pipeline could not see.
    */
   readTarget: boolean;
 }
@@ -84,11 +86,37 @@ function emptyPlan(): PagePlan {
   return { writes: [], audit: [], reconciliation: [], bases: [], counts: { read: 0, filtered: 0, skipped: 0, unchanged: 0, planned: 0, failed: 0 } };
 }
 
-/** The target's current values, keyed by canonical field. */
-function canonicalFromTarget(ctx: PlanContext, current: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+/**
+ * The target's current values, keyed by canonical field. A property the answer does not carry at
+ * all (a CRM returns only the properties a read asks for) was not seen: it stands at its base,
+ * rather than reading as a value the CRM cleared.
+ */
+function canonicalFromTarget(ctx: PlanContext, current: TargetSnapshot | undefined, base: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (!current) return undefined;
   const out: Record<string, unknown> = {};
-  for (const f of ctx.plan.fields) if (Object.hasOwn(current, f.to)) out[f.name] = current[f.to];
+  for (const f of ctx.plan.fields) {
+    if (Object.hasOwn(current.fields, f.to)) out[f.name] = current.fields[f.to];
+    else if (base && Object.hasOwn(base, f.name)) out[f.name] = base[f.name];
+  }
+  return out;
+}
+
+/**
+ * The base to store for a record once this pipeline's write (if any) has succeeded. A field's
+ * base may only move to the merge's new base when both sides will then really hold that value:
+ * this pipeline writes it, or the pipeline saw the target's live value and nothing is left to
+ * write. A decided write in the other direction (a CRM value to apply locally, seen by the
+ * local → CRM pipeline) is the reverse pipeline's to perform: the field keeps its old base, so
+ * that pipeline still sees the difference instead of taking the unwritten value as agreed.
+ */
+function agreedBase(merge: RecordMerge, base: Record<string, unknown> | undefined, own: Readonly<Record<string, unknown>>, other: Readonly<Record<string, unknown>>, sawTarget: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...merge.newBase };
+  for (const d of merge.fields) {
+    if (Object.hasOwn(own, d.field)) continue;
+    if (sawTarget && !Object.hasOwn(other, d.field)) continue;
+    if (base && Object.hasOwn(base, d.field)) out[d.field] = base[d.field];
+    else delete out[d.field];
+  }
   return out;
 }
 
@@ -132,7 +160,7 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
     .map((p) => links.get(p.sourceKey))
     .filter((l): l is Link => l !== undefined)
     .map((l) => (ctx.orientation.sourceIsLocal ? l.remote.id : l.local.key));
-  const current = ctx.readTarget && ctx.target.read && targetIds.length ? await ctx.target.read(targetIds, signal) : new Map<string, Record<string, unknown>>();
+  const current = ctx.readTarget && ctx.target.read && targetIds.length ? await ctx.target.read(targetIds, signal) : new Map<string, TargetSnapshot>();
 
   for (const p of prepared) {
     const link = links.get(p.sourceKey);
@@ -174,9 +202,10 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
     const base = link ? Object.fromEntries([...(bases.get(link.id)?.entries() ?? [])].map(([k, v]) => [k, v.value])) : undefined;
     const targetKey = link ? (ctx.orientation.sourceIsLocal ? link.remote.id : link.local.key) : undefined;
     // Without a readable target, the target is taken to be where the last agreement left it.
-    const targetValues = (targetKey !== undefined ? canonicalFromTarget(ctx, current.get(targetKey)) : undefined) ?? { ...(base ?? {}) };
+    const live = targetKey !== undefined ? current.get(targetKey) : undefined;
+    const targetValues = canonicalFromTarget(ctx, live, base) ?? { ...(base ?? {}) };
     const sourceSnapshot = { values: sourceValues, ...(p.record.updatedAt ? { modifiedAt: p.record.updatedAt } : {}) };
-    const targetSnapshot = { values: targetValues };
+    const targetSnapshot = { values: targetValues, ...(live?.updatedAt ? { modifiedAt: live.updatedAt } : {}) };
     const merge: RecordMerge = ctx.orientation.sourceIsLocal
       ? mergeRecord(ctx.rules, base, sourceSnapshot, targetSnapshot)
       : mergeRecord(ctx.rules, base, targetSnapshot, sourceSnapshot);
@@ -222,15 +251,17 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
     }
 
     const canonicalWrites = ctx.orientation.sourceIsLocal ? merge.crmWrites : merge.localApplies;
+    const agreed = agreedBase(merge, base, canonicalWrites, ctx.orientation.sourceIsLocal ? merge.localApplies : merge.crmWrites, live !== undefined);
     const values: Record<string, unknown> = {};
     for (const f of ctx.plan.fields) if (Object.hasOwn(canonicalWrites, f.name)) values[f.to] = canonicalWrites[f.name];
     if (Object.keys(values).length === 0) {
       out.counts.unchanged++;
-      if (link) for (const [field, value] of Object.entries(merge.newBase)) if (!base || base[field] !== value) out.bases.push({ linkId: link.id, field, value });
+      if (link) for (const [field, value] of Object.entries(agreed)) if (!base || !Object.hasOwn(base, field) || base[field] !== value) out.bases.push({ linkId: link.id, field, value });
       continue;
     }
-    // An external-id upsert needs its key among the values even when it did not change.
-    if (!link && strategy === 'external_id' && ctx.orientation.sourceIsLocal) {
+    // An upsert is addressed by its external id, so the key goes with every write made through
+    // the create/upsert operation, linked or not, even when the key itself did not change.
+    if (ctx.orientation.sourceIsLocal && (!link || !ctx.updateOperation)) {
       const ext = ctx.matchRules.find((r): r is KeyedMatcher => r.type === 'externalId');
       if (ext && values[ext.property] === undefined) values[ext.property] = readPath(p.transformed, ext.field);
     }
@@ -240,7 +271,7 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
       values,
       ...(targetKey !== undefined ? { targetId: targetKey } : !ctx.orientation.sourceIsLocal && localKey ? { targetId: localKey } : {}),
       link: { localKey: recordKey, ...(remoteId ? { remoteId } : {}), strategy, score, ...(link ? { linkId: link.id } : {}) },
-      base: merge.newBase,
+      base: agreed,
     };
     const version = contentVersion({ operation, values, targetId: payload.targetId ?? null });
     const idempotencyKey = deriveIdempotencyKey({ pipeline: ctx.pipeline, connection: ctx.connection, recordKey, contentVersion: version });

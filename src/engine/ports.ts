@@ -56,5 +56,13 @@ export interface TargetPort {
   /** Writes in order; one outcome per write, same order. Throws only for whole-call failures. */
   write(writes: TargetWrite[], signal: AbortSignal): Promise<WriteOutcome[]>;
   /** Current values of target records by their remote id, for three-way merges (optional). */
-  read?(remoteIds: string[], signal: AbortSignal): Promise<Map<string, Record<string, unknown>>>;
+  read?(remoteIds: string[], signal: AbortSignal): Promise<Map<string, TargetSnapshot>>;
+}
+
+/** A target record as it is now. */
+export interface TargetSnapshot {
+  /** Target property or column → value. */
+  fields: Record<string, unknown>;
+  /** When the record was last modified (ISO), when the target tells: the `newest` rule needs it. */
+  updatedAt?: string;
 }

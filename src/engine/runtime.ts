@@ -19,6 +19,7 @@ import { PipelineRunner, type RunnerProgress } from './pipelineRunner.js';
 import { tableSource, tableTarget } from './endpoints/tableEndpoints.js';
 import { connectorSource, connectorTarget } from './endpoints/connectorEndpoints.js';
 import { storeCredentials } from './credentials.js';
+import { releaseDeadWorkers } from './workerRecovery.js';
 import type { SourcePort, TargetPort } from './ports.js';
 import type { Project } from './project.js';
 import { webhookSource } from './endpoints/webhookSource.js';
@@ -34,8 +35,12 @@ export interface RuntimeOptions {
   tenants?: string[];
   /** Only these pipelines. Default: all. */
   pipelines?: string[];
+  /** Where `${env:…}` references and the store's `SYNCD_SECRET_KEY` are read. Default: `process.env`. */
   env?: NodeJS.ProcessEnv;
-  /** Worker id, unique per process. Default: host name and process id. */
+  /**
+   * Worker id, unique per process. Default: host name and process id; with the default, leases
+   * and claims left by a crashed process of this host are released on start (workerRecovery.ts).
+   */
   worker?: string;
   /** Called with each resolved secret value so logs can scrub it. */
   onSecret?: (value: string) => void;
@@ -65,8 +70,12 @@ export class Runtime {
   }
 
   static async create(opts: RuntimeOptions): Promise<Runtime> {
-    const store = openStore(opts.store !== undefined ? { url: opts.store } : {});
+    // The store reads its credentials key (SYNCD_SECRET_KEY) from the same environment as the specs.
+    const store = openStore({ ...(opts.store !== undefined ? { url: opts.store } : {}), ...(opts.env ? { env: opts.env } : {}) });
     await store.migrate();
+    if (opts.worker === undefined) {
+      for (const tenant of opts.tenants ?? ['default']) await releaseDeadWorkers(store.forTenant(tenant));
+    }
     const rt = new Runtime(store, opts);
     try {
       rt.build();
@@ -130,7 +139,8 @@ export class Runtime {
       const table = targetSpec.table as string;
       const tableSpec = targetDoc.spec.tables?.[table];
       if (!tableSpec) throw new Error(`pipeline ${name}: table ${table} is not declared`);
-      target = tableTarget({ db: this.databases.get(targetDoc.spec.database as string), connector: targetSpec.connector, table, spec: tableSpec });
+      const updatedAtColumn = this.modificationColumn(targetSpec.connector, table);
+      target = tableTarget({ db: this.databases.get(targetDoc.spec.database as string), connector: targetSpec.connector, table, spec: tableSpec, ...(updatedAtColumn ? { updatedAtColumn } : {}) });
       operation = 'upsert';
     } else {
       const object = targetSpec.object as string;
@@ -169,6 +179,15 @@ export class Runtime {
       ...(this.opts.onProgress ? { onProgress: this.opts.onProgress } : {}),
       onError: (stage, err) => this.opts.onError?.(name, stage, err),
     });
+  }
+
+  /** The modification-time column of a local table: the cursor of a pipeline that polls it. */
+  private modificationColumn(connector: string, table: string): string | undefined {
+    for (const p of this.opts.project.pipelines) {
+      const src = p.spec.source;
+      if (src.type === 'table' && src.connector === connector && src.table === table) return src.cursor.field;
+    }
+    return undefined;
   }
 
   private buildSource(pipeline: PipelineDocument, tenant: string): SourcePort {

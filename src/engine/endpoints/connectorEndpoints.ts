@@ -6,7 +6,10 @@
 import type { ConnectorClient } from '../../connectors/client.js';
 import { isConnectorError } from '../../connectors/errors.js';
 import type { ObjectSpec, OperationSpec } from '../../spec/types.js';
-import type { SourcePage, SourcePort, TargetPort, TargetWrite, WriteOutcome } from '../ports.js';
+import type { SourcePage, SourcePort, TargetPort, TargetSnapshot, TargetWrite, WriteOutcome } from '../ports.js';
+
+/** Target reads in flight at once per page. */
+const READ_CONCURRENCY = 8;
 
 export interface ConnectorSourceOptions {
   client: ConnectorClient;
@@ -38,7 +41,9 @@ export function connectorSource(opts: ConnectorSourceOptions): SourcePort {
   return {
     async *pages(cursor: unknown, signal: AbortSignal): AsyncIterable<SourcePage> {
       const committed = typeof cursor === 'string' ? cursor : undefined;
-      const since = committed ? new Date(Date.parse(committed) - opts.lookbackMs).toISOString() : opts.start;
+      // A search filters on the cursor in its body and has no "everything" form: the first poll
+      // of a source without `cursor.start` searches from the epoch.
+      const since = committed ? new Date(Date.parse(committed) - opts.lookbackMs).toISOString() : (opts.start ?? (opts.kind === 'search' ? new Date(0).toISOString() : undefined));
       const iterable =
         opts.kind === 'search'
           ? opts.client.search(opts.object, { operation: opts.operation, signal, ...(since ? { since } : {}) })
@@ -113,15 +118,29 @@ export function connectorTarget(opts: ConnectorTargetOptions): TargetPort {
     },
     ...(getOp
       ? {
-          async read(ids: string[], signal: AbortSignal): Promise<Map<string, Record<string, unknown>>> {
-            const out = new Map<string, Record<string, unknown>>();
-            // One call per record: bounded by the page size, and only for linked records.
-            await Promise.all(
-              ids.map(async (id) => {
-                const r = await client.get(opts.object, id, { operation: getOp, signal });
-                if (r) out.set(id, r.fields);
-              }),
-            );
+          async read(ids: string[], signal: AbortSignal): Promise<Map<string, TargetSnapshot>> {
+            const out = new Map<string, TargetSnapshot>();
+            // One call per linked record, a few at a time: a page of a thousand must not open a
+            // thousand requests at once (the rate budget paces them, but each holds a socket).
+            let next = 0;
+            let authFailed = false;
+            const worker = async (): Promise<void> => {
+              while (next < ids.length && !authFailed) {
+                const id = ids[next++] as string;
+                try {
+                  const r = await client.get(opts.object, id, { operation: getOp, signal });
+                  if (r) out.set(id, { fields: r.fields, ...(r.updatedAt ? { updatedAt: r.updatedAt } : {}) });
+                } catch (err) {
+                  // A connection that lost its authorisation leaves these values unknown: the
+                  // records are still planned (no base moves on what was not seen), and their
+                  // writes meet the same failure and wait for the reconnect. Anything else fails
+                  // the page, which is read again next cycle.
+                  if (isConnectorError(err) && err.class === 'auth') authFailed = true;
+                  else throw err;
+                }
+              }
+            };
+            await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, ids.length) }, worker));
             return out;
           },
         }

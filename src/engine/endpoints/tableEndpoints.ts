@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { TableSpec } from '../../spec/types.js';
 import { readTablePage, rewind, type TablePosition } from '../../sources/table.js';
 import { upsertRows } from '../../sinks/table.js';
-import type { SourcePage, SourcePort, TargetPort, TargetWrite, WriteOutcome } from '../ports.js';
+import type { SourcePage, SourcePort, TargetPort, TargetSnapshot, TargetWrite, WriteOutcome } from '../ports.js';
 
 export interface TableSourceOptions {
   db: Knex;
@@ -45,7 +45,22 @@ export function tableSource(opts: TableSourceOptions): SourcePort {
   };
 }
 
-export function tableTarget(opts: { db: Knex; connector: string; table: string; spec: TableSpec }): TargetPort {
+export interface TableTargetOptions {
+  db: Knex;
+  connector: string;
+  table: string;
+  spec: TableSpec;
+  /** Column holding the row's modification time (the column a table source polls by), if any. */
+  updatedAtColumn?: string;
+}
+
+function isoOf(v: unknown): string | undefined {
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return v;
+  return undefined;
+}
+
+export function tableTarget(opts: TableTargetOptions): TargetPort {
   const { db, table, spec } = opts;
   return {
     connector: opts.connector,
@@ -77,9 +92,14 @@ export function tableTarget(opts: { db: Knex; connector: string; table: string; 
       }
       return outcomes;
     },
-    async read(keys: string[]): Promise<Map<string, Record<string, unknown>>> {
+    async read(keys: string[]): Promise<Map<string, TargetSnapshot>> {
       const rows = (await db(table).select(Object.keys(spec.columns)).whereIn(spec.key, keys)) as Record<string, unknown>[];
-      return new Map(rows.map((r) => [String(r[spec.key]), r]));
+      return new Map(
+        rows.map((r) => {
+          const updatedAt = opts.updatedAtColumn ? isoOf(r[opts.updatedAtColumn]) : undefined;
+          return [String(r[spec.key]), { fields: r, ...(updatedAt ? { updatedAt } : {}) }];
+        }),
+      );
     },
   };
 }

@@ -1,0 +1,40 @@
+/** The local `items` table of the fixture connector `local`, on SQLite or PostgreSQL. */
+import knexFactory, { type Knex } from 'knex';
+
+export interface ItemRow {
+  id: string;
+  name?: string | null;
+  amount?: number | null;
+  stage?: string | null;
+  updated_at: string;
+}
+
+export function openLocal(url: string): Knex {
+  if (url.startsWith('postgres')) return knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 2 } });
+  return knexFactory({ client: 'better-sqlite3', connection: { filename: url }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+}
+
+export async function createItems(db: Knex): Promise<void> {
+  await db.schema.dropTableIfExists('items');
+  await db.schema.createTable('items', (t) => {
+    t.string('id').primary();
+    t.string('name');
+    t.double('amount');
+    t.string('stage');
+    t.string('updated_at');
+  });
+}
+
+export async function insertItems(db: Knex, rows: ItemRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200) await db('items').insert(rows.slice(i, i + 200));
+}
+
+/** n rows `item-00001`… with ascending update times from `start`. */
+export function makeItems(n: number, start = Date.parse('2026-01-01T00:00:00Z')): ItemRow[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `item-${String(i + 1).padStart(5, '0')}`,
+    name: `Item ${i + 1}`,
+    amount: (i + 1) * 10,
+    updated_at: new Date(start + i * 1000).toISOString(),
+  }));
+}
