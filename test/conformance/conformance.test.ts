@@ -115,6 +115,27 @@ describe.each(VENDORS.map((v) => [v.vendor, v] as const))('%s conformance', (_la
     for (const r of changed) expect(Date.parse(r.updatedAt as string)).toBeGreaterThanOrEqual(since.getTime());
   });
 
+  scenario('get: the record read back is normalised to canonical fields; an unknown id is undefined', v.get, async (g) => {
+    const id = await g.id(c);
+    const got = await client.get(g.object, id);
+    expect(got?.id).toBe(id);
+    expect(got?.fields).toMatchObject(g.fields(c));
+    expect(Number.isNaN(Date.parse(got?.updatedAt ?? ''))).toBe(false);
+    expect(await client.get(g.object, g.missingId)).toBeUndefined();
+  });
+
+  scenario('search by criteria finds the matching record', v.searchByCriteria, async (s) => {
+    const { criteria, expectId } = await s.criteria(c);
+    const found = await collect(client.search(s.object, { criteria }));
+    expect(found.map((r) => r.id)).toContain(expectId);
+  });
+
+  for (const w of v.moreWrites) {
+    it(`${w.object}.${w.operation}: the vendor holds the written values`, async () => {
+      await write(w);
+    });
+  }
+
   scenario('429 (rate limited): the client waits and succeeds', v.rateLimit, async (f) => {
     const mark = rec.mark();
     h.front.scriptFault({ kind: 'rate_limit', count: 1, pathContains: f.pathContains, ...(f.retryAfterSeconds ? { retryAfterSeconds: f.retryAfterSeconds } : {}) });

@@ -60,6 +60,9 @@ export const composio: VendorCase = {
     fields: ({ tag }) => ({ dealname: `Via Composio ${tag}`, quotey_quote_total: 999.99 }),
     stored: ({ tag }) => ({ properties: { dealname: `Via Composio ${tag}`, quotey_quote_total: '999.99' } }),
   },
+  get: { skip: 'the connector declares no get (the toolkit tool HUBSPOT_RETRIEVE_DEAL_BY_ID is not mapped)' },
+  searchByCriteria: { skip: "the connector's search selects by modification date only; it takes no criteria" },
+  moreWrites: [],
   batchUpsert: { skip: 'the connector declares no batch operation (the toolkit has batch create and update, no upsert)' },
   incremental: {
     object: 'deals',

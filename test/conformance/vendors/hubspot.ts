@@ -47,9 +47,30 @@ export const hubspot: VendorCase = {
     object: 'deals',
     operation: 'update',
     target: async () => '3001',
-    fields: ({ tag }) => ({ dealname: `Biglytics ${tag}`, amount: 1234.5, closedate: '2026-06-30T00:00:00Z' }),
-    stored: ({ tag }) => ({ properties: { dealname: `Biglytics ${tag}`, amount: '1234.5', closedate: '2026-06-30T00:00:00.000Z' } }),
+    fields: ({ tag }) => ({ dealname: `Biglytics ${tag}`, amount: 1234.5, closedate: '2026-06-30T00:00:00Z', quotey_quote_total: 10.5 }),
+    stored: ({ tag }) => ({ properties: { dealname: `Biglytics ${tag}`, amount: '1234.5', closedate: '2026-06-30T00:00:00.000Z', quotey_quote_total: '10.5' } }),
   },
+  get: {
+    object: 'deals',
+    id: async () => '3001',
+    fields: ({ tag }) => ({ dealname: `Biglytics ${tag}`, amount: 1234.5, closedate: '2026-06-30T00:00:00.000Z', quotey_quote_total: 10.5, hs_object_id: '3001' }),
+    missingId: '999999999',
+  },
+  searchByCriteria: { skip: "the connector's searches select by modification date only; they take no criteria" },
+  moreWrites: [
+    {
+      object: 'companies',
+      operation: 'batchUpsert',
+      fields: ({ tag }) => ({ queast_company_id: `qc-${tag}`, name: `Queast Co ${tag}`, domain: `${tag}.example`, numberofemployees: 42, queast_interesting: true }),
+      stored: ({ tag }) => ({ properties: { queast_company_id: `qc-${tag}`, name: `Queast Co ${tag}`, domain: `${tag}.example`, numberofemployees: '42', queast_interesting: 'true' } }),
+    },
+    {
+      object: 'contacts',
+      operation: 'batchUpsert',
+      fields: ({ tag }) => ({ queast_person_id: `qp-${tag}`, email: `ada-${tag}@example.com`, firstname: 'Ada', lastname: 'Lovelace', jobtitle: 'CTO' }),
+      stored: ({ tag }) => ({ properties: { queast_person_id: `qp-${tag}`, email: `ada-${tag}@example.com`, firstname: 'Ada', jobtitle: 'CTO' } }),
+    },
+  ],
   batchUpsert: {
     object: 'deals',
     operation: 'batchUpsert',

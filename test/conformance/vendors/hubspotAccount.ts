@@ -14,6 +14,11 @@ const CUSTOM_PROPERTIES: Record<string, Array<{ name: string; type: string; fiel
     { name: 'quotey_quote_total', type: 'number', fieldType: 'number' },
   ],
   notes: [{ name: 'queast_signal_id', type: 'string', fieldType: 'text', hasUniqueValue: true }],
+  companies: [
+    { name: 'queast_company_id', type: 'string', fieldType: 'text', hasUniqueValue: true },
+    { name: 'queast_interesting', type: 'bool', fieldType: 'booleancheckbox' },
+  ],
+  contacts: [{ name: 'queast_person_id', type: 'string', fieldType: 'text', hasUniqueValue: true }],
 };
 
 export async function startHubspotAccount(): Promise<RunningSimulator> {

@@ -41,11 +41,26 @@ const V2_ERRATA: SpecErratum[] = [
     nullable: true,
     why: 'UNCONFIRMED: an organization without an address has no address object; the spec does not mark it nullable, the simulator sends null',
   })),
+  ...['/data/org_id', '/data/*/org_id'].map((path) => ({
+    path,
+    nullable: true,
+    why: 'UNCONFIRMED: a person in no organization has no org id; the spec does not mark it nullable, the simulator sends null',
+  })),
   ...['/data/picture_id', '/data/*/picture_id'].map((path) => ({
     path,
     nullable: true,
     why: 'UNCONFIRMED: a person without a picture has no picture id; the spec does not mark it nullable, the simulator sends null',
   })),
+];
+
+/** v1 notes: links a note does not have. */
+const V1_ERRATA: SpecErratum[] = [
+  ...['deal', 'deal_id', 'person', 'person_id', 'lead_id', 'org_id', 'organization'].map((field) => ({
+    path: `/data/${field}`,
+    nullable: true,
+    why: 'UNCONFIRMED: a note not attached to that kind of record has no link; v1.yaml does not mark these nullable, the simulator sends null',
+  })),
+  { path: '/data/user/icon_url', nullable: true, why: 'UNCONFIRMED: a user without a picture has no icon; v1.yaml does not mark it nullable, the simulator sends null' },
 ];
 
 /** FACTS §2.4: every error is `{success:false, error, error_info?, data, additional_data}`. */
@@ -65,7 +80,7 @@ function specRouter(): ((h: VendorHarness) => SpecRouter) | Skip {
   return () => (ex) => {
     const p = ex.url.pathname;
     if (p.startsWith('/api/v2/')) return { doc: v2, path: p.slice('/api/v2'.length), errata: V2_ERRATA, undeclaredError: errorEnvelope };
-    if (p.startsWith('/v1/')) return { doc: v1, path: p.slice('/v1'.length), undeclaredError: errorEnvelope };
+    if (p.startsWith('/v1/')) return { doc: v1, path: p.slice('/v1'.length), errata: V1_ERRATA, undeclaredError: errorEnvelope };
     return undefined;
   };
 }
@@ -128,6 +143,30 @@ export const pipedrive: VendorCase = {
     fields: ({ tag }) => ({ name: `Renamed ${tag}`, queast_company_id: `q-upd-${tag}` }),
     stored: ({ h, tag }) => ({ name: `Renamed ${tag}`, custom_fields: { [keyOf(h, 'PIPEDRIVE_FIELD_ORG_QUEAST_ID')]: `q-upd-${tag}` } }),
   },
+  get: {
+    object: 'organizations',
+    id: ({ h }) => firstOrganization(h),
+    fields: ({ tag }) => ({ name: `Renamed ${tag}`, queast_company_id: `q-upd-${tag}` }),
+    missingId: '999999',
+  },
+  searchByCriteria: {
+    object: 'organizations',
+    criteria: async (c) => ({ criteria: { name: `Renamed ${c.tag}` }, expectId: await firstOrganization(c.h) }),
+  },
+  moreWrites: [
+    {
+      object: 'persons',
+      operation: 'create',
+      fields: ({ tag }) => ({ name: `Grace ${tag}`, emails: [{ value: `grace-${tag}@mail.example`, primary: true, label: 'work' }], queast_person_id: `qp-${tag}` }),
+      stored: ({ h, tag }) => ({ name: `Grace ${tag}`, emails: [{ value: `grace-${tag}@mail.example`, primary: true, label: 'work' }], custom_fields: { [keyOf(h, 'PIPEDRIVE_FIELD_PERSON_QUEAST_ID')]: `qp-${tag}` } }),
+    },
+    {
+      object: 'notes',
+      operation: 'create',
+      fields: ({ tag }) => ({ content: `<p>Signal ${tag}</p>`, org_id: 101 }),
+      stored: ({ tag }) => ({ content: `<p>Signal ${tag}</p>`, org_id: 101 }),
+    },
+  ],
   batchUpsert: { skip: 'Pipedrive has no batch write endpoint; the connector declares none' },
   incremental: {
     object: 'organizations',

@@ -48,6 +48,14 @@ export const salesforce: VendorCase = {
     fields: () => ({ StageName: 'Negotiation/Review', Amount: 5000, CloseDate: '2026-09-30' }),
     stored: () => ({ StageName: 'Negotiation/Review', Amount: 5000, CloseDate: '2026-09-30' }),
   },
+  get: {
+    object: 'Opportunity',
+    id: (c) => opportunity(c, 0),
+    fields: () => ({ StageName: 'Negotiation/Review', Amount: 5000, CloseDate: '2026-09-30' }),
+    missingId: '0065g00000ZZZZZAAA',
+  },
+  searchByCriteria: { skip: 'the connector declares no search for Salesforce; incremental reads go through SOQL' },
+  moreWrites: [],
   batchUpsert: {
     object: 'Quote__c',
     operation: 'batchUpsert',

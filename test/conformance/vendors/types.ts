@@ -90,6 +90,21 @@ export interface WebhookCase {
   sampleBody(): string;
 }
 
+export interface GetCase {
+  object: string;
+  id: (c: Ctx) => Promise<string>;
+  /** Canonical fields the normalised record must hold (matched partially). */
+  fields: (c: Ctx) => Record<string, unknown>;
+  /** An id the vendor does not know: `get` answers undefined. */
+  missingId: string;
+}
+
+export interface SearchCase {
+  object: string;
+  /** Canonical criteria, and the id of a record they must find. */
+  criteria: (c: Ctx) => Promise<{ criteria: Record<string, unknown>; expectId: string }>;
+}
+
 export interface VendorCase {
   /** Test label. */
   vendor: string;
@@ -102,6 +117,10 @@ export interface VendorCase {
   update: WriteCase | Skip;
   batchUpsert: BatchCase | Skip;
   incremental: IncrementalCase | Skip;
+  get: GetCase | Skip;
+  searchByCriteria: SearchCase | Skip;
+  /** Further write operations the connector declares, each checked like `create`. */
+  moreWrites: WriteCase[];
   /** The write the fault scenarios repeat (it must succeed once the fault has passed). */
   probe: WriteCase;
   rateLimit: FaultCase | Skip;
