@@ -20,6 +20,7 @@ export class HttpTransport implements Transport {
     const spec = op.spec;
     const query: Record<string, QueryValue> = { ...spec.query };
     if (spec.since?.param && c.input.since !== undefined) query[spec.since.param] = c.input.since;
+    if (op.params) Object.assign(query, await this.params(op, c));
     Object.assign(query, c.page?.query);
     let body: unknown;
     if (op.body) {
@@ -53,6 +54,24 @@ export class HttpTransport implements Transport {
       ...(c.accept ? { accept: c.accept } : {}),
     });
     return { status: res.status, body: res.body, url: res.url };
+  }
+
+  /** The operation's `params` expression: an object of scalar query values (null and missing ones are left out). */
+  private async params(op: CompiledOperation, c: OperationCall): Promise<Record<string, QueryValue>> {
+    const v = await (op.params as NonNullable<CompiledOperation['params']>).evaluate(c.input, c.input as Record<string, unknown>);
+    if (v === undefined || v === null) return {};
+    if (typeof v !== 'object' || Array.isArray(v)) {
+      throw new ConnectorError(`${op.label}: \`params\` must build an object`, { class: 'mapping', code: 'bad_params', operation: op.label });
+    }
+    const out: Record<string, QueryValue> = {};
+    for (const [k, value] of Object.entries(v as Record<string, unknown>)) {
+      if (value === undefined || value === null) continue;
+      if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+        throw new ConnectorError(`${op.label}: query parameter ${k} from \`params\` is not a string, number or boolean`, { class: 'mapping', code: 'bad_params', operation: op.label });
+      }
+      out[k] = value;
+    }
+    return out;
   }
 }
 

@@ -27,6 +27,8 @@ export interface CompiledOperation {
   kind: OperationKind;
   method: string;
   body?: CompiledExpression;
+  /** Query parameters built from the same inputs as `body`. */
+  params?: CompiledExpression;
   arguments?: CompiledExpression;
   records?: CompiledExpression;
   record?: CompiledExpression;
@@ -88,7 +90,7 @@ export function compileObjects(doc: ConnectorDocument, lookup: HookLookup = regi
         budget: op.budget ?? (op.kind === 'search' ? 'search' : 'requests'),
         cost: op.cost ?? 1,
       };
-      for (const key of ['body', 'arguments', 'records', 'record', 'errors'] as const) {
+      for (const key of ['body', 'params', 'arguments', 'records', 'record', 'errors'] as const) {
         const e = c(op[key]);
         if (e) compiled[key] = e;
       }
