@@ -125,7 +125,9 @@ async function serve(
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(code === 'EADDRINUSE' ? `port ${args.port} is in use; choose another with --port` : `cannot listen on ${args.host}:${args.port}: ${(err as Error).message}`);
   }
-  io.err(`syncd: running ${runtime.runners.length} pipeline(s); webhooks, /healthz, /readyz and /metrics on http://${args.host}:${args.port}; SIGTERM or Ctrl-C stops after draining\n`);
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : args.port;
+  io.err(`syncd: running ${runtime.runners.length} pipeline(s); webhooks, /healthz, /readyz and /metrics on http://${args.host}:${port}; SIGTERM or Ctrl-C stops after draining\n`);
   runtime.start();
   started = true;
   await new Promise<void>((resolve) => {
