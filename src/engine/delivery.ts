@@ -11,7 +11,7 @@ import type { OutboxRow } from '../state/outbox/rows.js';
 import { claimBatch } from '../state/outbox/claim.js';
 import { completeOutbox, failOutbox, moveToDeadLetter, retryLater } from '../state/outbox/outcomes.js';
 import { markNeedsReconnect } from '../state/connections.js';
-import { upsertLink } from '../state/links.js';
+import { upsertLinks, type LinkInput } from '../state/links.js';
 import { saveFieldBases, type FieldBaseInput } from '../state/fieldBases.js';
 import { appendAudit, type AuditInput } from '../state/audit.js';
 import { openReconciliationItem } from '../state/reconciliation.js';
@@ -100,6 +100,9 @@ async function settle(scope: Scope, ctx: DeliveryContext, rows: OutboxRow[], out
   const retries: Array<{ row: OutboxRow; delay: number; f: Failure }> = [];
   const dead: Array<{ row: OutboxRow; f: Failure }> = [];
   const terminal: Array<{ row: OutboxRow; f: Failure }> = [];
+  const linkInputs: LinkInput[] = [];
+  /** The payload of each entry of `linkInputs`. */
+  const linked: WritePayload[] = [];
 
   await scope.transaction(async (tx) => {
     for (let i = 0; i < rows.length; i++) {
@@ -127,18 +130,19 @@ async function settle(scope: Scope, ctx: DeliveryContext, rows: OutboxRow[], out
         okIds.push(row.id);
         summary.ok++;
         const remoteId = ctx.orientation.sourceIsLocal ? outcome.remoteId ?? payload.link.remoteId ?? payload.targetId : payload.link.remoteId;
-        let linkId = payload.link.linkId;
         if (remoteId !== undefined) {
-          const link = await upsertLink(tx, {
+          linkInputs.push({
             local: { object: ctx.orientation.localObject, key: payload.link.localKey },
             remote: { ...ctx.orientation.remote, id: String(remoteId) },
             pipeline: ctx.pipeline,
             strategy: payload.link.strategy,
             score: payload.link.score,
           });
-          linkId = link.id;
+          linked.push(payload);
+        } else if (payload.link.linkId !== undefined) {
+          const linkId = payload.link.linkId;
+          for (const [field, value] of Object.entries(payload.base)) bases.push({ linkId, field, value });
         }
-        if (linkId !== undefined) for (const [field, value] of Object.entries(payload.base)) bases.push({ linkId, field, value });
         audit.push({ ...base, action: 'write.ok', after: payload.values, decision: { operation: row.operation, ...(remoteId !== undefined ? { remoteId: String(remoteId) } : {}), ...(outcome.ok && outcome.created !== undefined ? { created: outcome.created } : {}) } });
         continue;
       }
@@ -149,6 +153,11 @@ async function settle(scope: Scope, ctx: DeliveryContext, rows: OutboxRow[], out
       } else if (outcome.errorClass === 'auth') authRows.push(row);
       else terminal.push({ row, f: outcome });
     }
+    // Links of the whole batch in one round trip; the bases follow their link ids.
+    const links = await upsertLinks(tx, linkInputs);
+    links.forEach((link, n) => {
+      for (const [field, value] of Object.entries((linked[n] as WritePayload).base)) bases.push({ linkId: link.id, field, value });
+    });
     if (okIds.length) await completeOutbox(tx, okIds);
     if (bases.length) await saveFieldBases(tx, bases);
     for (const r of retries) await retryLater(tx, [r.row.id], r.delay, { errorClass: r.f.errorClass, error: r.f.message });
