@@ -24,16 +24,17 @@ function recordsFromEnv(): number {
   return Number.isInteger(n) && n > 0 ? n : 100_000;
 }
 
-async function sync(target: RunningTarget, dir: string, store: string, records: number, label: string): Promise<PipelineRunResult> {
+async function sync(target: RunningTarget, dir: string, store: string, records: number, label: string): Promise<PipelineRunResult & { duplicates: number }> {
   const sourceDb = path.join(dir, `${label}-source.db`);
   generateSource(sourceDb, records);
   await target.reset();
   const result = await runPipeline({ store, sourceDb, records, targetUrl: target.url });
   const stats = await target.stats();
-  if (result.progress.written !== records || stats.records < records) {
+  if (result.progress.written < records || stats.records < records) {
     throw new Error(`${label}: expected ${records} records written, engine says ${result.progress.written}, target received ${stats.records}; ${result.errors.join('; ')}`);
   }
-  return result;
+  // At-least-once allows a record to reach the target twice; it is reported, never hidden.
+  return { ...result, duplicates: stats.records - records };
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -54,7 +55,7 @@ export async function run(): Promise<BenchResult[]> {
     await sync(target, dir, path.join(dir, 'warmup-state.db'), WARMUP_RECORDS, 'sqlite-warmup');
     const lite = await sync(target, dir, path.join(dir, 'state.db'), records, 'sqlite');
     const liteRate = records / lite.seconds;
-    results.push(atLeast('engine end-to-end, SQLite', liteRate, 'records/s', 25_000, `${records} records in ${lite.seconds.toFixed(2)} s; ${(records / lite.cpuSeconds).toFixed(0)} per CPU-second`));
+    results.push(atLeast('engine end-to-end, SQLite', liteRate, 'records/s', 25_000, `${records} records in ${lite.seconds.toFixed(2)} s; ${(records / lite.cpuSeconds).toFixed(0)} per CPU-second${lite.duplicates ? `; ${lite.duplicates} records delivered twice` : ''}`));
     results.push(info('engine / baseline, SQLite', liteRate / baseRate, 'ratio'));
 
     const pg = await startPostgres();
@@ -62,7 +63,7 @@ export async function run(): Promise<BenchResult[]> {
       await sync(target, dir, await pg.createDatabase('bench_warmup'), WARMUP_RECORDS, 'postgres-warmup');
       const res = await sync(target, dir, await pg.createDatabase('bench'), records, 'postgres');
       const pgRate = records / res.seconds;
-      results.push(atLeast('engine end-to-end, PostgreSQL', pgRate, 'records/s', 12_000, `${records} records in ${res.seconds.toFixed(2)} s; ${(records / res.cpuSeconds).toFixed(0)} per CPU-second`));
+      results.push(atLeast('engine end-to-end, PostgreSQL', pgRate, 'records/s', 12_000, `${records} records in ${res.seconds.toFixed(2)} s; ${(records / res.cpuSeconds).toFixed(0)} per CPU-second${res.duplicates ? `; ${res.duplicates} records delivered twice` : ''}`));
       results.push(info('engine / baseline, PostgreSQL', pgRate / baseRate, 'ratio'));
     } finally {
       await pg.stop();

@@ -112,6 +112,10 @@ export class PipelineRunner {
         this.count(plan, queued);
         this.wake$.next();
         if (this.stopping) break;
+        // With a synchronous driver (better-sqlite3) a page is all promise continuations: without
+        // this yield, a backfill of many pages never lets the event loop handle I/O, so delivery
+        // responses, webhooks and health checks wait until the whole cycle ends, and claims expire.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
       await releaseLease(this.scope, leaseName, holder).catch(() => undefined);
@@ -156,7 +160,9 @@ export class PipelineRunner {
 
   private async drain(): Promise<void> {
     const ctx: DeliveryContext = { ...this.opts.delivery, onSettled: (s) => this.settled(s) };
-    while (!this.abort.signal.aborted) {
+    // Once stopping, no new batch is claimed: the rows stay in the outbox for the next run, and
+    // `stop()` waits only for the batches in flight, not for the whole backlog.
+    while (!this.abort.signal.aborted && !this.stopping) {
       const n = await deliverOnce(this.scope, ctx, this.abort.signal);
       if (n === 0) return;
     }
