@@ -3,7 +3,7 @@
  * enforces N requests per fixed window (429 + Retry-After past it, x-ratelimit-* headers on every
  * answer). Goal: in the steady state, at least 95 % of the allowance is used and no request draws a
  * 429. The first windows (connection set-up, the source filling the outbox) are not counted.
- * `BENCH_RATE_LIMIT=40/1000` sets N per window (ms); `BENCH_RATE_WINDOWS=10` how many are measured.
+ * `BENCH_RATE_LIMIT=80/2000` (the default) sets N per window (ms); `BENCH_RATE_WINDOWS=8` how many are measured.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,8 +20,8 @@ const SKIPPED_WINDOWS = 3;
 const BATCH = 5;
 
 export async function run(): Promise<BenchResult[]> {
-  const [requests, windowMs] = (process.env.BENCH_RATE_LIMIT ?? '40/1000').split('/').map(Number) as [number, number];
-  const measured = Number(process.env.BENCH_RATE_WINDOWS) || 10;
+  const [requests, windowMs] = (process.env.BENCH_RATE_LIMIT ?? '80/2000').split('/').map(Number) as [number, number];
+  const measured = Number(process.env.BENCH_RATE_WINDOWS) || 8;
   const windows = SKIPPED_WINDOWS + measured;
   // Enough records that the backlog outlasts the measurement.
   const records = Math.ceil(requests * (windows + 3) * BATCH * 1.2);
