@@ -5,9 +5,19 @@
 import os from 'node:os';
 import type { Benchmark, Measurement } from './benchmark.js';
 import { validateBenchmark } from './validate.js';
+import type { BenchResult } from './result.js';
+import { formatTable } from './print.js';
 
-/** Every benchmark; a new one is added here. */
+/** Timed command benchmarks; a new one is added here. */
 const BENCHMARKS: Benchmark[] = [validateBenchmark];
+
+/** Benchmarks that report figures against goals; each module also runs alone (`node dist/bench/<name>.js`). */
+const FIGURES: Record<string, { description: string; run: () => Promise<BenchResult[]> }> = {
+  engine: { description: 'end-to-end records/s on SQLite and PostgreSQL against an unthrottled local target, and a hand-written baseline', run: async () => (await import('./engine.js')).run() },
+  memory: { description: 'peak RSS of a 100k and a 1M record backfill', run: async () => (await import('./memory.js')).run() },
+  rate: { description: 'rate-budget utilisation against a target enforcing N requests per window', run: async () => (await import('./rateBudget.js')).run() },
+  simulators: { description: 'requests/s each simulator serves on loopback', run: async () => (await import('./simulators.js')).run() },
+};
 
 function parseArgs(argv: string[]): { names: string[]; runs?: number } {
   const names: string[] = [];
@@ -30,12 +40,14 @@ function row(m: Measurement): string {
 
 async function runAll(argv: string[]): Promise<number> {
   const { names, runs } = parseArgs(argv);
-  const unknown = names.filter((n) => !BENCHMARKS.some((b) => b.name === n));
+  const known = [...BENCHMARKS.map((b) => b.name), ...Object.keys(FIGURES)];
+  const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length) {
-    process.stderr.write(`unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}\n`);
+    process.stderr.write(`unknown benchmark ${unknown.join(', ')}; known: ${known.join(', ')}\n`);
     return 2;
   }
   const selected = names.length ? BENCHMARKS.filter((b) => names.includes(b.name)) : BENCHMARKS;
+  const figures = Object.entries(FIGURES).filter(([n]) => !names.length || names.includes(n));
   const [load1] = os.loadavg();
   process.stdout.write(`node ${process.version}, ${os.cpus().length} cores, load average ${(load1 ?? 0).toFixed(2)}\n`);
   let missed = 0;
@@ -46,6 +58,12 @@ async function runAll(argv: string[]): Promise<number> {
       process.stdout.write(row(m) + '\n');
       if (m.medianMs > m.goalMs) missed++;
     }
+  }
+  for (const [name, f] of figures) {
+    process.stdout.write(`\n${name}: ${f.description}\n`);
+    const results = await f.run();
+    process.stdout.write(formatTable(results));
+    missed += results.filter((r) => r.pass === false).length;
   }
   process.stdout.write(missed ? `\n${missed} goal${missed === 1 ? '' : 's'} missed\n` : '\nall goals met\n');
   // Wall time is what the goals are about, but it grows with whatever else the machine runs.

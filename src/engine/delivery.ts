@@ -11,8 +11,8 @@ import type { OutboxRow } from '../state/outbox/rows.js';
 import { claimBatch } from '../state/outbox/claim.js';
 import { completeOutbox, failOutbox, moveToDeadLetter, retryLater } from '../state/outbox/outcomes.js';
 import { markNeedsReconnect } from '../state/connections.js';
-import { upsertLink } from '../state/links.js';
-import { proposeMatch } from '../state/reviewQueue.js';
+import { upsertLinks, type LinkInput } from '../state/links.js';
+import { recordAutoLinks, type AutoLinkRecord } from '../state/reviewQueue.js';
 import { saveFieldBases, type FieldBaseInput } from '../state/fieldBases.js';
 import { appendAudit, type AuditInput } from '../state/audit.js';
 import { openReconciliationItem } from '../state/reconciliation.js';
@@ -122,6 +122,9 @@ async function settle(scope: Scope, ctx: DeliveryContext, rows: OutboxRow[], out
   // One jittered delay per settled batch: rows that failed together come due together and go
   // out as one batch again, instead of scattering into many small ones (more calls under a 429).
   let batchDelay: number | undefined;
+  const linkInputs: LinkInput[] = [];
+  /** The payload of each entry of `linkInputs`. */
+  const linked: WritePayload[] = [];
   const retryDelay = (row: OutboxRow, f: Failure): number => f.retryAfterMs ?? (batchDelay ??= backoffDelay(ctx.retry, row.attempts));
 
   await scope.transaction(async (tx) => {
@@ -150,19 +153,19 @@ async function settle(scope: Scope, ctx: DeliveryContext, rows: OutboxRow[], out
         okIds.push(row.id);
         summary.ok++;
         const remoteId = ctx.orientation.sourceIsLocal ? outcome.remoteId ?? payload.link.remoteId ?? payload.targetId : payload.link.remoteId;
-        let linkId = payload.link.linkId;
-        if (remoteId !== undefined && linkId === undefined) {
-          const local = { object: ctx.orientation.localObject, key: payload.link.localKey };
-          const remote = { ...ctx.orientation.remote, id: String(remoteId) };
-          if (payload.link.strategy === 'created') {
-            linkId = (await upsertLink(tx, { local, remote, pipeline: ctx.pipeline, strategy: 'created', score: 1 })).id;
-          } else {
-            // A match (external id, key, fuzzy name) is linked and listed for review, so an operator can correct it.
-            const candidate = await proposeMatch(tx, { pipeline: ctx.pipeline, local, remote, strategy: payload.link.strategy, score: payload.link.score, autoLink: true });
-            linkId = candidate.linkId ?? undefined;
-          }
+        if (remoteId !== undefined) {
+          linkInputs.push({
+            local: { object: ctx.orientation.localObject, key: payload.link.localKey },
+            remote: { ...ctx.orientation.remote, id: String(remoteId) },
+            pipeline: ctx.pipeline,
+            strategy: payload.link.strategy,
+            score: payload.link.score,
+          });
+          linked.push(payload);
+        } else if (payload.link.linkId !== undefined) {
+          const linkId = payload.link.linkId;
+          for (const [field, value] of Object.entries(payload.base)) bases.push({ linkId, field, value });
         }
-        if (linkId !== undefined) for (const [field, value] of Object.entries(payload.base)) bases.push({ linkId, field, value });
         audit.push({ ...base, action: 'write.ok', after: payload.values, decision: { operation: row.operation, ...(remoteId !== undefined ? { remoteId: String(remoteId) } : {}), ...(outcome.ok && outcome.created !== undefined ? { created: outcome.created } : {}) } });
         continue;
       }
@@ -173,6 +176,18 @@ async function settle(scope: Scope, ctx: DeliveryContext, rows: OutboxRow[], out
       } else if (outcome.errorClass === 'auth') authRows.push(row);
       else terminal.push({ row, f: outcome });
     }
+    // Links of the whole batch in one round trip; the bases follow their link ids.
+    const links = await upsertLinks(tx, linkInputs);
+    const autoLinked: AutoLinkRecord[] = [];
+    links.forEach((link, n) => {
+      const payload = linked[n] as WritePayload;
+      for (const [field, value] of Object.entries(payload.base)) bases.push({ linkId: link.id, field, value });
+      // A match (external id, key, fuzzy name) made now is listed for review, so an operator can correct it.
+      if (payload.link.linkId === undefined && payload.link.strategy !== 'created' && payload.link.strategy !== 'existing_link') {
+        autoLinked.push({ pipeline: ctx.pipeline, local: link.local, remote: link.remote, strategy: payload.link.strategy, score: payload.link.score, linkId: link.id });
+      }
+    });
+    await recordAutoLinks(tx, autoLinked);
     if (okIds.length) await completeOutbox(tx, okIds);
     if (bases.length) await saveFieldBases(tx, bases);
     for (const r of retries) await retryLater(tx, [r.row.id], r.delay, { errorClass: r.f.errorClass, error: r.f.message });

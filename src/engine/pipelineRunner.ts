@@ -117,6 +117,10 @@ export class PipelineRunner {
         this.count(plan, queued);
         this.wake$.next();
         if (this.stopping) break;
+        // With a synchronous driver (better-sqlite3) a page is all promise continuations: without
+        // this yield, a backfill of many pages never lets the event loop handle I/O, so delivery
+        // responses, webhooks and health checks wait until the whole cycle ends, and claims expire.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
       await releaseLease(this.scope, leaseName, holder).catch(() => undefined);

@@ -3,7 +3,7 @@
  * live link per remote (connector, object), and a remote record at most one per local object.
  * `rejected` links are history and block nothing; the review queue remembers rejected pairs.
  */
-import { IDS_PER_STATEMENT, chunks } from './batching.js';
+import { IDS_PER_STATEMENT, ROWS_PER_STATEMENT, chunks } from './batching.js';
 import { toNumber } from './columns.js';
 import { StoreError } from './errors.js';
 import type { Scope } from './scope.js';
@@ -69,8 +69,13 @@ export function linkFrom(r: Record<string, unknown>): Link {
   };
 }
 
+/**
+ * Live links. The condition is written exactly as the partial unique indexes' `where` clause, as
+ * a literal: SQLite uses a partial index only when the query's terms imply its condition, which a
+ * bound parameter (`not status = ?`) never does, and every lookup then scans the whole table.
+ */
 function live(scope: Scope) {
-  return scope.db(tables.links).where({ tenant: scope.tenant }).andWhereNot({ status: 'rejected' });
+  return scope.db(tables.links).where({ tenant: scope.tenant }).whereRaw(`status <> 'rejected'`);
 }
 
 /**
@@ -81,23 +86,24 @@ function live(scope: Scope) {
 export async function upsertLink(scope: Scope, input: LinkInput): Promise<Link> {
   return scope.transaction(async (tx) => {
     const now = tx.now();
-    const existing: Record<string, unknown>[] = await live(tx)
-      .andWhere((w) =>
-        w
-          .where({
-            local_object: input.local.object,
-            local_key: input.local.key,
-            remote_connector: input.remote.connector,
-            remote_object: input.remote.object,
-          })
-          .orWhere({
-            remote_connector: input.remote.connector,
-            remote_object: input.remote.object,
-            remote_id: input.remote.id,
-            local_object: input.local.object,
-          }),
-      )
+    // Two lookups, one per unique index: an `or` of both would use neither fully.
+    const byLocal: Record<string, unknown>[] = await live(tx)
+      .andWhere({
+        local_object: input.local.object,
+        local_key: input.local.key,
+        remote_connector: input.remote.connector,
+        remote_object: input.remote.object,
+      })
       .forUpdate();
+    const byRemote: Record<string, unknown>[] = await live(tx)
+      .andWhere({
+        remote_connector: input.remote.connector,
+        remote_object: input.remote.object,
+        remote_id: input.remote.id,
+        local_object: input.local.object,
+      })
+      .forUpdate();
+    const existing = [...byLocal, ...byRemote.filter((r) => !byLocal.some((l) => l.id === r.id))];
     const same = existing.find((r) => r.local_key === input.local.key && r.remote_id === input.remote.id);
     if (existing.length > (same ? 1 : 0)) {
       throw new StoreError(
@@ -125,6 +131,103 @@ export async function upsertLink(scope: Scope, input: LinkInput): Promise<Link> 
       })
       .returning('*');
     return linkFrom(row);
+  });
+}
+
+/**
+ * Batch form of `upsertLink`, for a delivery round: one lookup per side and one multi-row insert
+ * instead of three statements per record. Inputs are applied in order, so a pair repeated in the
+ * batch is created once and then updated. Returns the links in input order; throws like
+ * `upsertLink` (and writes nothing) when a side is already linked elsewhere.
+ */
+export async function upsertLinks(scope: Scope, inputs: readonly LinkInput[]): Promise<Link[]> {
+  if (inputs.length === 0) return [];
+  if (inputs.length === 1) return [await upsertLink(scope, inputs[0] as LinkInput)];
+  return scope.transaction(async (tx) => {
+    const now = tx.now();
+    const localKey = (object: string, key: string, connector: string, remoteObject: string) => `${object}\u0000${key}\u0000${connector}\u0000${remoteObject}`;
+    const remoteKey = (connector: string, object: string, id: string, localObject: string) => `${connector}\u0000${object}\u0000${id}\u0000${localObject}`;
+    // Current live links touching any input, by either unique key.
+    const byLocal = new Map<string, Record<string, unknown>>();
+    const byRemote = new Map<string, Record<string, unknown>>();
+    const remember = (r: Record<string, unknown>): void => {
+      byLocal.set(localKey(String(r.local_object), String(r.local_key), String(r.remote_connector), String(r.remote_object)), r);
+      byRemote.set(remoteKey(String(r.remote_connector), String(r.remote_object), String(r.remote_id), String(r.local_object)), r);
+    };
+    const groups = new Map<string, { localObject: string; connector: string; remoteObject: string; localKeys: Set<string>; remoteIds: Set<string> }>();
+    for (const i of inputs) {
+      const g = `${i.local.object}\u0000${i.remote.connector}\u0000${i.remote.object}`;
+      let group = groups.get(g);
+      if (!group) groups.set(g, (group = { localObject: i.local.object, connector: i.remote.connector, remoteObject: i.remote.object, localKeys: new Set(), remoteIds: new Set() }));
+      group.localKeys.add(i.local.key);
+      group.remoteIds.add(i.remote.id);
+    }
+    for (const g of groups.values()) {
+      for (const part of chunks([...g.localKeys], IDS_PER_STATEMENT)) {
+        const q = live(tx).andWhere({ local_object: g.localObject, remote_connector: g.connector, remote_object: g.remoteObject }).whereIn('local_key', part);
+        for (const r of (await q.forUpdate()) as Record<string, unknown>[]) remember(r);
+      }
+      for (const part of chunks([...g.remoteIds], IDS_PER_STATEMENT)) {
+        const q = live(tx).andWhere({ remote_connector: g.connector, remote_object: g.remoteObject, local_object: g.localObject }).whereIn('remote_id', part);
+        for (const r of (await q.forUpdate()) as Record<string, unknown>[]) remember(r);
+      }
+    }
+
+    // Decide each input in order against the stored links and the ones planned before it.
+    type Planned = { kind: 'insert'; row: Record<string, unknown> } | { kind: 'update'; row: Record<string, unknown> };
+    const plans: Planned[] = [];
+    for (const input of inputs) {
+      const l = byLocal.get(localKey(input.local.object, input.local.key, input.remote.connector, input.remote.object));
+      const r = byRemote.get(remoteKey(input.remote.connector, input.remote.object, input.remote.id, input.local.object));
+      const same = l && l.remote_id === input.remote.id ? l : r && r.local_key === input.local.key ? r : undefined;
+      if ((l && l !== same) || (r && r !== same)) {
+        throw new StoreError(
+          'invalid_state',
+          `cannot link ${input.local.object} ${input.local.key} to ${input.remote.connector} ${input.remote.object} ${input.remote.id}: one side is already linked elsewhere`,
+        );
+      }
+      const fields = { strategy: input.strategy, score: input.score ?? 1, status: input.status ?? 'linked', updated_at: now };
+      if (same) {
+        Object.assign(same, fields);
+        plans.push({ kind: 'update', row: same });
+      } else {
+        const row: Record<string, unknown> = {
+          tenant: tx.tenant,
+          local_object: input.local.object,
+          local_key: input.local.key,
+          remote_connector: input.remote.connector,
+          remote_object: input.remote.object,
+          remote_id: input.remote.id,
+          pipeline: input.pipeline ?? null,
+          created_at: now,
+          ...fields,
+        };
+        remember(row);
+        plans.push({ kind: 'insert', row });
+      }
+    }
+
+    const inserts = [...new Set(plans.filter((p) => p.kind === 'insert').map((p) => p.row))];
+    for (const part of chunks(inserts, ROWS_PER_STATEMENT)) {
+      const returned: Record<string, unknown>[] = await tx.db(tables.links).insert(part).returning('*');
+      // Rows come back in insertion order on both engines; matched by key all the same.
+      const ids = new Map(returned.map((r) => [`${String(r.local_key)}\u0000${String(r.remote_id)}`, r.id]));
+      for (const row of part) row.id = ids.get(`${String(row.local_key)}\u0000${String(row.remote_id)}`);
+    }
+    // Updates of existing links, one statement per distinct set of new values.
+    const updates = new Map<string, { fields: Record<string, unknown>; ids: unknown[] }>();
+    for (const p of plans) {
+      if (p.kind !== 'update' || inserts.includes(p.row)) continue;
+      const fields = { strategy: p.row.strategy, score: p.row.score, status: p.row.status, updated_at: now };
+      const k = JSON.stringify(fields);
+      let u = updates.get(k);
+      if (!u) updates.set(k, (u = { fields, ids: [] }));
+      if (!u.ids.includes(p.row.id)) u.ids.push(p.row.id);
+    }
+    for (const u of updates.values()) {
+      for (const part of chunks(u.ids, IDS_PER_STATEMENT)) await tx.db(tables.links).where({ tenant: tx.tenant }).whereIn('id', part as number[]).update(u.fields);
+    }
+    return plans.map((p) => linkFrom(p.row));
   });
 }
 

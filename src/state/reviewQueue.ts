@@ -6,6 +6,7 @@
 import { IDS_PER_STATEMENT, chunks } from './batching.js';
 import { fromJson, toJson, toNumber, toNumberOrNull } from './columns.js';
 import { StoreError } from './errors.js';
+import { bulkInsert } from './bulkInsert.js';
 import { setLinkStatus, upsertLink, type Link, type LocalRef, type RemoteRef } from './links.js';
 import type { Scope } from './scope.js';
 import { tables } from './tables.js';
@@ -203,4 +204,33 @@ export async function rejectedPairs(
     }
   }
   return out;
+}
+
+export interface AutoLinkRecord {
+  pipeline?: string;
+  local: LocalRef;
+  remote: RemoteRef;
+  strategy: string;
+  score: number;
+  linkId: number;
+}
+
+/**
+ * Lists links that were made automatically (by external id, a key or a confident fuzzy match) in
+ * the review queue as `auto_linked`, many at once, so an operator can correct them. A pair already
+ * listed keeps its row and decision.
+ */
+export async function recordAutoLinks(scope: Scope, entries: readonly AutoLinkRecord[]): Promise<void> {
+  if (entries.length === 0) return;
+  const now = scope.now();
+  await bulkInsert(
+    scope,
+    {
+      table: tables.reviewCandidates,
+      columns: ['tenant', 'pipeline', 'local_object', 'local_key', 'remote_connector', 'remote_object', 'remote_id', 'strategy', 'score', 'details', 'status', 'link_id', 'created_at', 'updated_at'],
+      values: (e: AutoLinkRecord) => [scope.tenant, e.pipeline ?? null, e.local.object, e.local.key, e.remote.connector, e.remote.object, e.remote.id, e.strategy, e.score, toJson(null), 'auto_linked', e.linkId, now, now],
+      onConflict: 'on conflict (tenant, local_object, local_key, remote_connector, remote_object, remote_id) do nothing',
+    },
+    entries,
+  );
 }

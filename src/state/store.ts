@@ -166,5 +166,21 @@ interface SqliteConnection {
  */
 function beginImmediately(conn: SqliteConnection): void {
   const prepare = conn.prepare.bind(conn);
-  conn.prepare = (sql: string) => prepare(sql === 'BEGIN;' ? 'BEGIN IMMEDIATE;' : sql);
+  const cache = new Map<string, unknown>();
+  conn.prepare = (text: string) => {
+    const sql = text === 'BEGIN;' ? 'BEGIN IMMEDIATE;' : text;
+    // knex prepares every query anew, and preparing costs as much as running a small statement;
+    // the store issues a few dozen distinct statements over and over, so they are kept. Entries
+    // are moved to the end on use, and the least recently used goes when the cache is full.
+    let statement = cache.get(sql);
+    if (statement === undefined) {
+      statement = prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    } else cache.delete(sql);
+    cache.set(sql, statement);
+    return statement;
+  };
 }
+
+/** Prepared statements kept per SQLite connection. */
+const STATEMENT_CACHE_SIZE = 500;
