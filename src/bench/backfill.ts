@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   const [count, sourceDb, store, targetUrl] = process.argv.slice(2);
   if (!count || !sourceDb || !store || !targetUrl) throw new Error('usage: backfill.js <records> <sourceDb> <storeFile> <targetUrl>');
   const records = Number(count);
-  const result = await runPipeline({ store, sourceDb, records, targetUrl });
+  // The parent bounds the run's time (and samples its memory meanwhile).
+  const result = await runPipeline({ store, sourceDb, records, targetUrl, timeoutMs: 24 * 3_600_000 });
   const report: BackfillReport = { records, written: result.progress.written, seconds: result.seconds, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }

@@ -51,7 +51,7 @@ function backfill(records: number, sourceDb: string, store: string, targetUrl: s
       clearTimeout(timer);
       clearInterval(sample);
       if (code === 0) resolve(JSON.parse(out.trim().split('\n').pop() as string) as BackfillReport);
-      else reject(new Error(signal ? `did not finish within ${timeoutMs / 1000} s (peak RSS until then ${(peak / MB).toFixed(0)} MB)` : `failed: ${err.trim()}`));
+      else reject(new Error(`${signal ? `did not finish within ${timeoutMs / 1000} s` : `failed: ${err.trim()}`} (peak RSS until then ${(peak / MB).toFixed(0)} MB)`));
     });
   });
 }
