@@ -4,7 +4,7 @@
  * accepted. Optionally it enforces N requests per fixed window like a vendor: past the limit it
  * answers 429 with `Retry-After`, and every answer carries `x-ratelimit-limit`,
  * `x-ratelimit-remaining` and `x-ratelimit-reset` (seconds until the window resets, rounded up).
- * `GET /__stats` returns the counters, `POST /__reset` clears them.
+ * `GET /__stats` returns the counters, `POST /__reset` clears them and forgets the records.
  *
  * It runs in its own process (`spawnTarget`) so that its CPU never competes with the engine's
  * event loop; `node dist/bench/target.js [limit windowMs]` serves on a free loopback port and
@@ -47,6 +47,8 @@ export function serveTarget(limit?: TargetLimit): Promise<http.Server> {
   let windowIndex = 0;
   let inWindow = 0;
   let nextId = 1;
+  /** Ids upserted so far: like HubSpot's batch upsert, each result says whether it created the record (`new`). */
+  const seen = new Set<string>();
 
   const rollWindow = (now: number): void => {
     if (!limit) return;
@@ -76,6 +78,7 @@ export function serveTarget(limit?: TargetLimit): Promise<http.Server> {
         rejectedInWindow = 0;
         windowIndex = 0;
         inWindow = 0;
+        seen.clear();
         res.writeHead(204).end();
         return;
       }
@@ -115,7 +118,12 @@ export function serveTarget(limit?: TargetLimit): Promise<http.Server> {
       }
       stats.requests++;
       stats.records += inputs.length;
-      const results = inputs.map((i) => ({ id: String(i.id ?? nextId++) }));
+      const results = inputs.map((i) => {
+        const id = String(i.id ?? nextId++);
+        const created = !seen.has(id);
+        seen.add(id);
+        return { id, new: created };
+      });
       res.writeHead(200, headers);
       res.end(JSON.stringify({ results }));
     });

@@ -7,7 +7,7 @@
  *   come due) and drains the outbox through the target with bounded concurrency.
  * `stop()` stops taking new work, lets the in-flight page and batches finish, then resolves.
  */
-import { EMPTY, Subject, catchError, defer, exhaustMap, interval, lastValueFrom, merge, mergeMap, range, startWith, takeUntil, timer, toArray } from 'rxjs';
+import { EMPTY, Subject, catchError, defer, exhaustMap, from, interval, lastValueFrom, merge, mergeMap, startWith, takeUntil, timer, toArray } from 'rxjs';
 import type { Store } from '../state/store.js';
 import type { Scope } from '../state/scope.js';
 import { commitCursor, getCursor } from '../state/cursors.js';
@@ -45,7 +45,8 @@ export interface RunnerOptions {
   sourceName: string;
   scheduleMs: number;
   plan: PlanContext;
-  delivery: Omit<DeliveryContext, 'onSettled'>;
+  /** The delivery context; `batchSize` is rows per write call. */
+  delivery: Omit<DeliveryContext, 'onSettled' | 'claimLimit' | 'requestsInFlight'> & { batchSize: number };
   /** Parallel delivery loops. Default: 4. */
   concurrency: number;
   /** How long a source lease lasts; another worker takes the source over when it expires. */
@@ -85,8 +86,8 @@ export class PipelineRunner {
         ),
       ),
     );
-    const deliveryLoop = () =>
-      defer(() => this.drain()).pipe(
+    const deliveryLoop = (inFlight: number) =>
+      defer(() => this.drain(inFlight)).pipe(
         catchError((err) => {
           o.onError?.('delivery', err);
           return EMPTY;
@@ -95,7 +96,7 @@ export class PipelineRunner {
     const delivery$ = merge(this.wake$, interval(250)).pipe(
       startWith(undefined),
       takeUntil(this.stop$),
-      exhaustMap(() => range(0, o.concurrency).pipe(mergeMap(() => deliveryLoop()), toArray())),
+      exhaustMap(() => from(this.deliveryLoops()).pipe(mergeMap((inFlight) => deliveryLoop(inFlight)), toArray())),
     );
     this.done = lastValueFrom(merge(source$, delivery$), { defaultValue: undefined }).then(() => undefined);
   }
@@ -182,8 +183,18 @@ export class PipelineRunner {
     this.opts.onProgress?.(p);
   }
 
-  private async drain(): Promise<void> {
-    const ctx: DeliveryContext = { ...this.opts.delivery, onSettled: (s) => this.settled(s) };
+  /**
+   * Calls in flight per delivery loop. Two loops share `concurrency`, so one loop settles its
+   * round while the other's calls are out; each round claims as many rows as its calls carry.
+   */
+  private deliveryLoops(): number[] {
+    const c = Math.max(1, this.opts.concurrency);
+    return c === 1 ? [1] : [Math.ceil(c / 2), Math.floor(c / 2)];
+  }
+
+  private async drain(inFlight: number): Promise<void> {
+    const d = this.opts.delivery;
+    const ctx: DeliveryContext = { ...d, claimLimit: d.batchSize * inFlight, requestsInFlight: inFlight, onSettled: (s) => this.settled(s) };
     // Once stopping, the round in flight is finished and nothing new is claimed: a backlog
     // waits in the outbox for the next start instead of holding the shutdown past its deadline.
     while (!this.abort.signal.aborted && !this.stopping) {
@@ -214,8 +225,8 @@ export class PipelineRunner {
       ok = false;
       this.opts.onError?.('source', err);
     }
-    const loops = Array.from({ length: this.opts.concurrency }, () =>
-      this.drain().catch((err) => {
+    const loops = this.deliveryLoops().map((inFlight) =>
+      this.drain(inFlight).catch((err) => {
         ok = false;
         this.opts.onError?.('delivery', err);
       }),

@@ -171,7 +171,7 @@ export class Runtime {
         orientation: orient(pipeline, docs),
         retry: { attempts: retry.attempts, initialDelayMs: durationMs(retry.initialDelay, 500), maxDelayMs: durationMs(retry.maxDelay, 120_000) },
         deadLetter: spec.target.delivery?.deadLetter ?? true,
-        claimLimit: batch,
+        batchSize: batch,
         leaseMs: 60_000,
         tenant,
         ...(this.opts.telemetry ? { telemetry: this.opts.telemetry } : {}),

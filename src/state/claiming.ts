@@ -10,7 +10,8 @@
  * attempt, then due pending rows in `next_attempt_at` order; the one index on
  * (tenant, status, next_attempt_at, id) serves both without a sort.
  */
-import { runRaw } from './raw.js';
+import { IDS_PER_STATEMENT, chunks } from './batching.js';
+import { placeholders, runRaw } from './raw.js';
 import type { Scope } from './scope.js';
 
 export interface ClaimOptions {
@@ -55,28 +56,40 @@ async function claimWhere<Row>(
   const extra = spec.where ?? { sql: '', bindings: [] };
   // next_attempt_at doubles as "reclaimable at" while in flight, so one index serves both queries.
   const set = `set status = ?, claimed_by = ?, claimed_until = ?, next_attempt_at = ?, attempts = attempts + 1${touch}`;
-  const pick = `select id from ${spec.table}
+  const pick = (columns: string) => `select ${columns} from ${spec.table}
       where tenant = ? and status = ? and next_attempt_at <= ? ${extra.sql}
       order by next_attempt_at, id
       limit ?`;
-  // PostgreSQL may re-run an `in (subquery … limit)` per outer row and so update more than
-  // `limit` rows; a materialized CTE picks (and locks) the rows exactly once.
-  const sql =
-    scope.dialect === 'postgres'
-      ? `with picked as materialized (${pick} for update skip locked)
-         update ${spec.table} as t ${set}
-         from picked where t.tenant = ? and t.id = picked.id
-         returning t.*`
-      : // `+tenant` keeps SQLite from scanning the tenant's rows through an index instead of
-        // looking up the picked ids.
-        `update ${spec.table} ${set} where +tenant = ? and id in (${pick}) returning *`;
   const until = now + Math.max(0, Math.floor(options.leaseMs));
   const setBindings = [spec.claimedStatus, options.worker, until, until, ...(spec.hasUpdatedAt ? [now] : [])];
   const pickBindings = [scope.tenant, status, now, ...extra.bindings, limit];
-  const bindings =
-    scope.dialect === 'postgres'
-      ? [...pickBindings, ...setBindings, scope.tenant]
-      : [...setBindings, scope.tenant, ...pickBindings];
-  const { rows } = await runRaw<Row>(scope, sql, bindings);
-  return rows;
+  if (scope.dialect === 'postgres') {
+    // PostgreSQL may re-run an `in (subquery … limit)` per outer row and so update more than
+    // `limit` rows; a materialized CTE picks (and locks) the rows exactly once.
+    const sql = `with picked as materialized (${pick('id')} for update skip locked)
+         update ${spec.table} as t ${set}
+         from picked where t.tenant = ? and t.id = picked.id
+         returning t.*`;
+    const { rows } = await runRaw<Row>(scope, sql, [...pickBindings, ...setBindings, scope.tenant]);
+    return rows;
+  }
+  // SQLite: inside the caller's write transaction nobody else can claim, so read the rows, then
+  // mark them. `update … returning *` would do both, but SQLite's RETURNING costs more per row
+  // than the update itself.
+  const picked = (await runRaw<Row>(scope, pick('*'), pickBindings)).rows;
+  for (const part of chunks(picked, IDS_PER_STATEMENT)) {
+    const ids = part.map((r) => (r as { id: unknown }).id);
+    // `+tenant` keeps SQLite from scanning the tenant's rows through an index instead of looking up the ids.
+    await runRaw(scope, `update ${spec.table} ${set} where +tenant = ? and id in (${placeholders(ids.length)})`, [...setBindings, scope.tenant, ...ids]);
+  }
+  for (const r of picked) {
+    const row = r as Record<string, unknown>;
+    row.status = spec.claimedStatus;
+    row.claimed_by = options.worker;
+    row.claimed_until = until;
+    row.next_attempt_at = until;
+    row.attempts = Number(row.attempts) + 1;
+    if (spec.hasUpdatedAt) row.updated_at = now;
+  }
+  return picked;
 }

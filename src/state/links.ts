@@ -3,11 +3,15 @@
  * live link per remote (connector, object), and a remote record at most one per local object.
  * `rejected` links are history and block nothing; the review queue remembers rejected pairs.
  */
-import { IDS_PER_STATEMENT, ROWS_PER_STATEMENT, chunks } from './batching.js';
+import { IDS_PER_STATEMENT, chunks } from './batching.js';
+import { bulkInsert } from './bulkInsert.js';
 import { toNumber } from './columns.js';
 import { StoreError } from './errors.js';
 import type { Scope } from './scope.js';
 import { tables } from './tables.js';
+
+/** Columns a new link row is inserted with. */
+const LINK_COLUMNS = ['tenant', 'local_object', 'local_key', 'remote_connector', 'remote_object', 'remote_id', 'pipeline', 'strategy', 'score', 'status', 'created_at', 'updated_at'] as const;
 
 /**
  * - `linked`: in use;
@@ -207,17 +211,19 @@ export async function upsertLinks(scope: Scope, inputs: readonly LinkInput[]): P
       }
     }
 
-    const inserts = [...new Set(plans.filter((p) => p.kind === 'insert').map((p) => p.row))];
-    for (const part of chunks(inserts, ROWS_PER_STATEMENT)) {
-      const returned: Record<string, unknown>[] = await tx.db(tables.links).insert(part).returning('*');
-      // Rows come back in insertion order on both engines; matched by key all the same.
-      const ids = new Map(returned.map((r) => [`${String(r.local_key)}\u0000${String(r.remote_id)}`, r.id]));
-      for (const row of part) row.id = ids.get(`${String(row.local_key)}\u0000${String(row.remote_id)}`);
-    }
+    const inserts = new Set(plans.filter((p) => p.kind === 'insert').map((p) => p.row));
+    const returned = await bulkInsert<Record<string, unknown>, { id: unknown; local_key: unknown; remote_id: unknown }>(
+      tx,
+      { table: tables.links, columns: LINK_COLUMNS, values: (row) => LINK_COLUMNS.map((c) => row[c]), returning: 'id, local_key, remote_id' },
+      [...inserts],
+    );
+    // Rows come back in insertion order on both engines; matched by key all the same.
+    const ids = new Map(returned.map((r) => [`${String(r.local_key)}\u0000${String(r.remote_id)}`, toNumber(r.id)]));
+    for (const row of inserts) row.id = ids.get(`${String(row.local_key)}\u0000${String(row.remote_id)}`);
     // Updates of existing links, one statement per distinct set of new values.
     const updates = new Map<string, { fields: Record<string, unknown>; ids: unknown[] }>();
     for (const p of plans) {
-      if (p.kind !== 'update' || inserts.includes(p.row)) continue;
+      if (p.kind !== 'update' || inserts.has(p.row)) continue;
       const fields = { strategy: p.row.strategy, score: p.row.score, status: p.row.status, updated_at: now };
       const k = JSON.stringify(fields);
       let u = updates.get(k);

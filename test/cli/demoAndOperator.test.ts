@@ -31,12 +31,10 @@ describe('syncd demo and the operator commands on its store', () => {
     expect(byName['hubspot-deals-quotey']?.pending).toBe(0);
   });
 
-  it('lists every external-id match in the review queue as auto-linked', () => {
+  it('lists no match for review: every deal was created by the upsert, none was matched', () => {
     const r = syncd(['review', 'list', '--store', path.join(dir, 'state.db'), '--json']);
     expect(r.code).toBe(0);
-    const list = JSON.parse(r.out) as Array<{ status: string; strategy: string }>;
-    expect(list).toHaveLength(48);
-    expect(new Set(list.map((c) => `${c.status}/${c.strategy}`))).toEqual(new Set(['auto_linked/external_id']));
+    expect(JSON.parse(r.out)).toEqual([]);
   });
 
   it('explains a missing dead letter id instead of failing obscurely', () => {

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEFAULT_SQLITE_PATH, migrations, openStore, parseStoreUrl, tables } from '../../src/state/index.js';
+import { DEFAULT_SQLITE_PATH, getFieldBases, getFieldBasesForLinks, migrations, openStore, parseStoreUrl, tables } from '../../src/state/index.js';
 import { migrationSource } from '../../src/state/migrations/index.js';
 import { migrationsTable } from '../../src/state/tables.js';
 import { backends, useStore } from './harness.js';
@@ -32,6 +32,35 @@ describe.each(backends)('migrations on %s', (backend) => {
       const cols = await columnsOf(h.store, t);
       expect(cols.indexOf('tenant'), `${t}: ${cols.join(',')}`).toBe(cols[0] === 'id' ? 1 : 0);
     }
+  });
+
+  it('002 folds per-field bases into one row per link, and back on rollback', async () => {
+    await h.store.knex.migrate.rollback({ migrationSource, tableName: migrationsTable }, true);
+    await h.store.knex.migrate.up({ migrationSource, tableName: migrationsTable });
+    const old = [
+      { tenant: 'default', link_id: 7, field: 'deal.stage', value: JSON.stringify('won'), local_updated_at: 5, remote_updated_at: null, agreed_at: 10 },
+      { tenant: 'default', link_id: 7, field: 'deal.amount', value: JSON.stringify({ v: 1, list: [null] }), local_updated_at: null, remote_updated_at: 6, agreed_at: 11 },
+      { tenant: 'default', link_id: 8, field: 'deal.stage', value: JSON.stringify(null), local_updated_at: null, remote_updated_at: null, agreed_at: 12 },
+      { tenant: 'other', link_id: 7, field: 'deal.stage', value: JSON.stringify('lost'), local_updated_at: null, remote_updated_at: null, agreed_at: 13 },
+    ];
+    await h.store.knex(tables.fieldBases).insert(old);
+    expect(await h.store.migrate()).toEqual(['002_lean_hot_path']);
+    const bases = await getFieldBasesForLinks(h.store.forTenant('default'), [7, 8]);
+    expect(Object.fromEntries([...(bases.get(7) ?? [])])).toEqual({
+      'deal.stage': { field: 'deal.stage', value: 'won', localUpdatedAt: 5, remoteUpdatedAt: null, agreedAt: 10 },
+      'deal.amount': { field: 'deal.amount', value: { v: 1, list: [null] }, localUpdatedAt: null, remoteUpdatedAt: 6, agreedAt: 11 },
+    });
+    expect(bases.get(8)?.get('deal.stage')).toMatchObject({ value: null, agreedAt: 12 });
+    expect((await getFieldBases(h.store.forTenant('other'), 7)).get('deal.stage')?.value).toBe('lost');
+
+    await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
+    const back = (await h.store.knex(tables.fieldBases).select('*').orderBy(['tenant', 'link_id', 'field'])) as Array<Record<string, unknown>>;
+    expect(back.map((r) => [r.tenant, Number(r.link_id), r.field, h.store.dialect === 'postgres' ? r.value : JSON.parse(String(r.value)), Number(r.agreed_at)])).toEqual([
+      ['default', 7, 'deal.amount', { v: 1, list: [null] }, 11],
+      ['default', 7, 'deal.stage', 'won', 10],
+      ['default', 8, 'deal.stage', null, 12],
+      ['other', 7, 'deal.stage', 'lost', 13],
+    ]);
   });
 
   it('roll back to empty and up again', async () => {
