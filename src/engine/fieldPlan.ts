@@ -11,7 +11,8 @@ export interface PlannedField {
   spec: FieldMapSpec;
   /** Target property or column. */
   to: string;
-  read(record: Record<string, unknown>, bindings: Record<string, unknown>): Promise<unknown>;
+  /** The field's value in a (transformed) record: synchronous for a plain `from` path. */
+  read(record: Record<string, unknown>, bindings: Record<string, unknown>): unknown;
 }
 
 export interface FieldPlan {
@@ -22,12 +23,22 @@ export interface FieldPlan {
 
 /** The value at a dotted path of a record (`address.city`). */
 export function readPath(record: Record<string, unknown>, path: string): unknown {
+  return readParts(record, path.split('.'));
+}
+
+function readParts(record: Record<string, unknown>, parts: readonly string[]): unknown {
   let v: unknown = record;
-  for (const part of path.split('.')) {
+  for (const part of parts) {
     if (v === null || typeof v !== 'object') return undefined;
     v = (v as Record<string, unknown>)[part];
   }
   return v;
+}
+
+/** `readPath` with the path split once, for reads made per record. */
+function pathReader(path: string): (record: Record<string, unknown>) => unknown {
+  const parts = path.split('.');
+  return parts.length === 1 ? (record) => record[path] : (record) => readParts(record, parts);
 }
 
 function defaultFrom(canonical: string): string {
@@ -54,7 +65,7 @@ export function planFields(
       name,
       spec,
       to: spec.to,
-      read: expr ? async (record, bindings) => plain(await expr.evaluate(record, bindings)) : async (record) => readPath(record, from),
+      read: expr ? async (record, bindings) => plain(await expr.evaluate(record, bindings)) : pathReader(from),
     };
   });
   const target = connectors.get(pipeline.spec.target.connector);

@@ -198,7 +198,10 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
 
     // 4. Field values on both sides, keyed by canonical name.
     const sourceValues: Record<string, unknown> = {};
-    for (const f of ctx.plan.fields) sourceValues[f.name] = await f.read(p.transformed, bindings);
+    for (const f of ctx.plan.fields) {
+      const v = f.read(p.transformed, bindings);
+      sourceValues[f.name] = v instanceof Promise ? await v : v;
+    }
     const base = link ? Object.fromEntries([...(bases.get(link.id)?.entries() ?? [])].map(([k, v]) => [k, v.value])) : undefined;
     const targetKey = link ? (ctx.orientation.sourceIsLocal ? link.remote.id : link.local.key) : undefined;
     // Without a readable target, the target is taken to be where the last agreement left it.

@@ -28,7 +28,14 @@ export async function claimBatch(scope: Scope, options: OutboxClaimOptions): Pro
   }
   const rows = await claimRows<Record<string, unknown>>(
     scope,
-    { table: tables.outbox, pendingStatus: 'pending', claimedStatus: 'in_flight', hasUpdatedAt: true, where: { sql, bindings } },
+    {
+      table: tables.outbox,
+      pendingStatus: 'pending',
+      claimedStatus: 'in_flight',
+      hasUpdatedAt: true,
+      where: { sql, bindings },
+      columns: ['idempotency_key', 'pipeline', 'connection', 'operation', 'object', 'record_key', 'payload', 'content_version', 'correlation_id', 'last_error_class', 'last_error', 'created_at'],
+    },
     options,
   );
   return rows.map((r) => outboxRowFrom(scope.dialect, r));
