@@ -13,7 +13,7 @@ export interface BulkInsert<Row> {
   columns: readonly string[];
   /** One value per column, in `columns` order. */
   values: (row: Row) => readonly unknown[];
-  /** e.g. `on conflict (tenant, idempotency_key) do nothing` */
+  /** e.g. `on conflict (tenant, pipeline, record_key, idempotency_key) do nothing` */
   onConflict?: string;
   /** e.g. `id, idempotency_key` */
   returning?: string;

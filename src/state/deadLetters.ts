@@ -117,7 +117,7 @@ export async function replayDeadLetters(scope: Scope, ids: readonly number[], by
             created_at: now,
             updated_at: now,
           })
-          .onConflict(['tenant', 'idempotency_key'])
+          .onConflict(['tenant', 'pipeline', 'record_key', 'idempotency_key'])
           .merge({
             status: 'pending',
             attempts: 0,

@@ -5,7 +5,11 @@
  * - the audit trail drops its idempotency-key index (random keys put each insert on a different
  *   page); the trail stays indexed per record, which is how it is queried;
  * - the outbox drops its per-connection index: parking a connection's rows (rare) finds them
- *   through the due index's leading (tenant, status).
+ *   through the due index's leading (tenant, status);
+ * - the outbox's uniqueness moves from (tenant, idempotency_key) to (tenant, pipeline,
+ *   record_key, idempotency_key), which replaces the per-record index: a key is derived from its
+ *   pipeline and record, so it is the same constraint, but inserts land in record order instead
+ *   of at random pages.
  */
 import type { Knex } from 'knex';
 import { jsonColumn, fromJson, toJson, toNumber, toNumberOrNull } from '../columns.js';
@@ -46,10 +50,20 @@ async function up(knex: Knex): Promise<void> {
   await knex.schema.dropTable(OLD_BASES);
   await knex.raw('drop index if exists syncd_audit_by_key');
   await knex.raw('drop index if exists syncd_outbox_by_connection');
+  await knex.schema.alterTable(tables.outbox, (t) => {
+    t.dropUnique(['tenant', 'idempotency_key'], 'syncd_outbox_idempotency');
+    t.dropIndex(['tenant', 'pipeline', 'record_key'], 'syncd_outbox_by_record');
+  });
+  await knex.schema.alterTable(tables.outbox, (t) => t.unique(['tenant', 'pipeline', 'record_key', 'idempotency_key'], { indexName: 'syncd_outbox_by_record' }));
 }
 
 async function down(knex: Knex): Promise<void> {
   const dialect = dialectOf(knex);
+  await knex.schema.alterTable(tables.outbox, (t) => t.dropUnique(['tenant', 'pipeline', 'record_key', 'idempotency_key'], 'syncd_outbox_by_record'));
+  await knex.schema.alterTable(tables.outbox, (t) => {
+    t.unique(['tenant', 'idempotency_key'], { indexName: 'syncd_outbox_idempotency' });
+    t.index(['tenant', 'pipeline', 'record_key'], 'syncd_outbox_by_record');
+  });
   await knex.schema.alterTable(tables.outbox, (t) => t.index(['tenant', 'connection'], 'syncd_outbox_by_connection'));
   await knex.schema.alterTable(tables.audit, (t) => t.index(['tenant', 'idempotency_key'], 'syncd_audit_by_key'));
   const rows = (await knex(tables.fieldBases).select('*')) as Array<Record<string, unknown>>;

@@ -79,7 +79,7 @@ export async function enqueueOutbox(scope: Scope, writes: readonly OutboxWrite[]
             now,
             now,
           ],
-          onConflict: 'on conflict (tenant, idempotency_key) do nothing',
+          onConflict: 'on conflict (tenant, pipeline, record_key, idempotency_key) do nothing',
           returning: 'id, idempotency_key',
         },
         chunk,

@@ -8,6 +8,7 @@ export async function getOutboxRow(scope: Scope, id: number): Promise<OutboxRow 
   return row ? outboxRowFrom(scope.dialect, row) : undefined;
 }
 
+/** The write with this key. Keys are unique per pipeline and record, so this scans: for diagnostics. */
 export async function getOutboxByKey(scope: Scope, idempotencyKey: string): Promise<OutboxRow | undefined> {
   const row = await scope.db(tables.outbox).where({ tenant: scope.tenant, idempotency_key: idempotencyKey }).first();
   return row ? outboxRowFrom(scope.dialect, row) : undefined;
