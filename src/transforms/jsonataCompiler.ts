@@ -148,7 +148,13 @@ class Compiler {
 
   private variable(name: unknown): Eval | undefined {
     if (typeof name !== 'string') return undefined;
-    if (name === '') return (ctx) => ctx;
+    if (name === '') {
+      return (ctx) => {
+        // JSONata reads `$` of a context carrying a truthy `outerWrapper` as that context's first item.
+        if (ctx !== null && typeof ctx === 'object' && (ctx as { outerWrapper?: unknown }).outerWrapper) stop();
+        return ctx;
+      };
+    }
     if (name === '$') return (_ctx, env) => env.root;
     const builtin = JSONATA_ENVIRONMENT_NAMES.has(name);
     return (_ctx, env) => {

@@ -33,9 +33,9 @@ export function isNumeric(v: unknown): v is number {
 }
 
 /** The type letter JSONata's signature checker assigns to an argument. */
-export type Symbol = 's' | 'n' | 'b' | 'l' | 'a' | 'o' | 'f' | 'm';
+export type TypeLetter = 's' | 'n' | 'b' | 'l' | 'a' | 'o' | 'f' | 'm';
 
-export function symbolOf(v: unknown): Symbol {
+export function symbolOf(v: unknown): TypeLetter {
   if (isJsonataFunction(v)) return 'f';
   switch (typeof v) {
     case 'string':
@@ -389,5 +389,3 @@ export const JSONATA_ENVIRONMENT_NAMES: ReadonlySet<string> = new Set(
     'type uppercase zip'
   ).split(' '),
 );
-
-export { hasOwn };

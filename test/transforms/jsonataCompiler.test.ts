@@ -207,6 +207,7 @@ describe('compileFast', () => {
     expect(compileFast('a')!([{ a: 1 }], undefined)).toBe(BAIL);
     expect(compileFast('$lowercase(a)')!({ a: 'X' }, { lowercase: 'mine' })).toBe(BAIL);
     expect(compileFast('$lowercase(a)')!({ a: 'X' }, { other: 1 })).toBe('x');
+    expect(compileFast('$')!({ outerWrapper: true }, undefined)).toBe(BAIL);
     const items = { items: [{ a: 1 }, { a: 2 }, { a: 3 }] };
     expect(compileFast('[items.{"v": a}]', { maxSequence: 2 })!(items, undefined)).toBe(BAIL);
     expect(compileFast('[items.{"v": a}]', { maxSequence: 3 })!(items, undefined)).toStrictEqual([{ v: 1 }, { v: 2 }, { v: 3 }]);
