@@ -35,20 +35,22 @@ const CORPUS = [
 ];
 
 /** Connector and pipeline expressions of the repository, read from the spec files themselves. */
-const EXPRESSION_KEYS = new Set(['body', 'records', 'id', 'updatedAt', 'fields', 'expression', 'expr', 'next', 'done', 'more', 'errorMessage']);
+const CONNECTOR_EXPRESSION_KEYS = new Set(['body', 'records', 'id', 'updatedAt', 'fields', 'next', 'done', 'more', 'errorMessage']);
+const PIPELINE_EXPRESSION_KEYS = new Set(['expression', 'expr']);
 
 function specExpressions(): string[] {
   const found = new Set<string>();
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
+  const walk = (node: unknown, keys: Set<string>): void => {
+    if (Array.isArray(node)) return node.forEach((n) => walk(n, keys));
     if (node === null || typeof node !== 'object') return;
     for (const [k, v] of Object.entries(node)) {
-      if (typeof v === 'string' && EXPRESSION_KEYS.has(k)) found.add(v.trim());
-      else walk(v);
+      if (typeof v === 'string' && keys.has(k)) found.add(v.trim());
+      else walk(v, keys);
     }
   };
-  for (const dir of ['connectors', 'pipelines']) {
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.yaml'))) walk(parse(readFileSync(join(dir, f), 'utf8')));
+  for (const [dir, keys] of [['connectors', CONNECTOR_EXPRESSION_KEYS], ['pipelines', PIPELINE_EXPRESSION_KEYS]] as const) {
+    // Pipeline test files hold records, not expressions.
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.yaml') && !n.endsWith('.test.yaml'))) walk(parse(readFileSync(join(dir, f), 'utf8')), keys);
   }
   return [...found];
 }
