@@ -2,12 +2,13 @@
  * JSONata expressions of a connector, compiled once when the client is built. Each evaluation
  * runs with a time and depth budget so a bad expression cannot hang the process.
  *
- * Most connector expressions are plain paths (`id`, `properties`, `paging.next.after`); those are
- * read directly, without going through the JSONata evaluator, because they run once per record on
- * the hot path. Anything beyond a plain path over plain objects falls back to JSONata, so the
- * result is always what JSONata would give.
+ * Expressions in the subset src/transforms/jsonataCompiler.ts compiles (paths, constructors,
+ * string functions, conditionals) are evaluated there, synchronously, because they run once per
+ * record on the hot path; whenever that fast path bails, JSONata itself evaluates, so the result
+ * is always what JSONata would give.
  */
 import jsonata from 'jsonata';
+import { BAIL, compileFast } from '../transforms/jsonataCompiler.js';
 import { ConnectorError } from './errors.js';
 
 /** Budget of one evaluation. */
@@ -23,26 +24,9 @@ export interface CompiledExpression {
   evaluate(input: unknown, bindings?: Record<string, unknown>): Promise<unknown>;
 }
 
-const PLAIN_PATH = /^\s*(\$|[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*)\s*$/;
-const NOT_PLAIN = Symbol('not-plain');
-
-function readPath(input: unknown, steps: readonly string[]): unknown {
-  let cur = input;
-  for (const step of steps) {
-    if (cur === null || cur === undefined) return undefined;
-    // JSONata maps over arrays and flattens; leave those semantics to JSONata itself.
-    if (Array.isArray(cur) || typeof cur !== 'object') return NOT_PLAIN;
-    cur = (cur as Record<string, unknown>)[step];
-  }
-  if (Array.isArray(cur)) return cur.length === 0 ? undefined : NOT_PLAIN;
-  return cur;
-}
-
 export function compileExpression(source: string, limits: ExpressionLimits = {}): CompiledExpression {
   const options = { timeout: limits.timeoutMs ?? 1000, stack: limits.maxDepth ?? 500 };
   const expr = jsonata(source, options);
-  const plain = PLAIN_PATH.exec(source);
-  const steps = plain ? (plain[1] === '$' ? [] : (plain[1] as string).split('.')) : undefined;
   const slow = async (input: unknown, bindings?: Record<string, unknown>): Promise<unknown> => {
     try {
       return fromJsonata(await expr.evaluate(input, bindings));
@@ -50,13 +34,13 @@ export function compileExpression(source: string, limits: ExpressionLimits = {})
       throw expressionFailure(source, err);
     }
   };
-  if (!steps) return { source, evaluate: slow };
+  const fast = compileFast(source, { maxDepth: options.stack });
+  if (!fast) return { source, evaluate: slow };
   return {
     source,
     evaluate(input, bindings) {
-      if (Array.isArray(input)) return slow(input, bindings);
-      const v = readPath(input, steps);
-      return v === NOT_PLAIN ? slow(input, bindings) : Promise.resolve(v);
+      const v = fast(input, bindings);
+      return v === BAIL ? slow(input, bindings) : Promise.resolve(v);
     },
   };
 }

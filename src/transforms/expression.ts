@@ -3,8 +3,13 @@
  * a depth limit and a sequence-length limit, so one bad expression cannot hang or exhaust the
  * daemon. Budget violations and runtime errors surface as ExpressionError with the expression's
  * label, never as an unhandled rejection.
+ *
+ * Expressions in the subset jsonataCompiler.ts compiles are evaluated there first, synchronously;
+ * JSONata itself runs only when that fast path bails. The fast path is linear in the input and
+ * bails before building a sequence past the budget, so budget errors stay JSONata's own.
  */
 import jsonata from 'jsonata';
+import { BAIL, compileFast } from './jsonataCompiler.js';
 
 export interface ExpressionBudget {
   /** Longest evaluation, in milliseconds. Default: 250. */
@@ -48,17 +53,23 @@ export function compileExpression(source: string, label: string, budget: Express
     const err = e as { code?: string; message?: string };
     throw new ExpressionError(label, err.code, `does not compile: ${err.message ?? String(e)}`);
   }
+  const slow = async (input: unknown, bindings?: Record<string, unknown>): Promise<unknown> => {
+    try {
+      return await expr.evaluate(input as object, bindings);
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      const known = err.code ? BUDGET_MESSAGES[err.code] : undefined;
+      throw new ExpressionError(label, err.code, known ?? err.message ?? String(e));
+    }
+  };
+  const fast = compileFast(source, { maxDepth: options.stack, maxSequence: options.sequence });
+  if (!fast) return { source, label, evaluate: slow };
   return {
     source,
     label,
-    async evaluate(input, bindings) {
-      try {
-        return await expr.evaluate(input as object, bindings);
-      } catch (e) {
-        const err = e as { code?: string; message?: string };
-        const known = err.code ? BUDGET_MESSAGES[err.code] : undefined;
-        throw new ExpressionError(label, err.code, known ?? err.message ?? String(e));
-      }
+    evaluate(input, bindings) {
+      const v = fast(input, bindings);
+      return v === BAIL ? slow(input, bindings) : Promise.resolve(v);
     },
   };
 }
