@@ -276,7 +276,9 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
       link: { localKey: recordKey, ...(remoteId ? { remoteId } : {}), strategy, score, ...(link ? { linkId: link.id } : {}) },
       base: agreed,
     };
-    const version = contentVersion({ operation, values, targetId: payload.targetId ?? null });
+    // The base the write starts from is part of its version: a record changed A → B → A writes A
+    // again (from B), where a key of the values alone would repeat the first write's and be dropped.
+    const version = contentVersion({ operation, values, targetId: payload.targetId ?? null, from: base ?? null });
     const idempotencyKey = deriveIdempotencyKey({ pipeline: ctx.pipeline, connection: ctx.connection, recordKey, contentVersion: version });
     out.writes.push({
       idempotencyKey,

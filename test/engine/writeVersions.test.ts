@@ -1,0 +1,37 @@
+/**
+ * A write's idempotency key comes from its pipeline, record and content version; the version
+ * covers what the write sends and the agreed state it starts from. Re-reading a record yields the
+ * same key (dropped as a duplicate), while a real change — including a change back — is written.
+ */
+import { startEngine, type Engine } from './support/engine.js';
+
+let engine: Engine | undefined;
+
+afterEach(async () => {
+  await engine?.close();
+  engine = undefined;
+});
+
+describe.each(['sqlite', 'postgres'] as const)('write versions on %s', (backend) => {
+  // The first write creates the record; the later ones update it, so B → A → B makes the fourth
+  // write send exactly what the second did, from a different base.
+  it('writes a record changed A → B → A → B four times, and the target ends at B', async () => {
+    const at = (s: number) => new Date(Date.parse('2026-03-01T00:00:00Z') + s * 1000).toISOString();
+    engine = await startEngine({ backend, items: [{ id: 'item-1', name: 'A', amount: 1, updated_at: at(0) }] });
+    await engine.settle();
+    await engine.local('items').where({ id: 'item-1' }).update({ name: 'B', amount: 2, updated_at: at(10) });
+    await engine.settle();
+    expect(engine.target.record('item-1')?.fields.name).toBe('B');
+    await engine.local('items').where({ id: 'item-1' }).update({ name: 'A', amount: 1, updated_at: at(20) });
+    await engine.settle();
+    expect(engine.target.record('item-1')?.fields).toMatchObject({ name: 'A', amount: 1 });
+    await engine.local('items').where({ id: 'item-1' }).update({ name: 'B', amount: 2, updated_at: at(30) });
+    await engine.settle();
+
+    expect(engine.target.record('item-1')?.fields).toMatchObject({ name: 'B', amount: 2 });
+    expect(engine.target.stats().writes['item-1']).toBe(4);
+    // A re-read of the unchanged record (the cursor's lookback) is not written again.
+    await engine.settle();
+    expect(engine.target.stats().writes['item-1']).toBe(4);
+  });
+});
