@@ -15,7 +15,7 @@
  */
 import type { BucketCorrection, BucketPolicy, BudgetBackend, Grant } from '../connectors/budget/backend.js';
 import { acquireBucket, correctBucket, extendPause, pausedGrant, type BucketState } from '../connectors/budget/buckets.js';
-import { lockBudgetState, readBudgetState, saveBudgetState, updateBudgetState } from '../state/rateBudgets.js';
+import { budgetTransaction, lockBudgetState, readBudgetState, saveBudgetState, updateBudgetState } from '../state/rateBudgets.js';
 import type { Store } from '../state/store.js';
 
 /** The bucket name holding a connection's pause; no budget bucket may take it. */
@@ -36,7 +36,7 @@ export function createStoreBudgetBackend(store: Store, tenant: string): BudgetBa
   return {
     async acquire(connection: string, bucket: string, policy: BucketPolicy, cost: number, now: number): Promise<Grant> {
       const key = bucketKey(connection, bucket);
-      return scope.transaction(async (tx) => {
+      return budgetTransaction(scope, async (tx) => {
         const state = await lockBudgetState<BucketState>(tx, key);
         const pause = await readBudgetState<PauseState>(tx, { connection, bucket: PAUSE_BUCKET });
         const paused = pausedGrant(pause?.until ?? 0, now);

@@ -3,7 +3,7 @@
  * connection draws from the same budget. The store does not interpret the value: the budget's
  * arithmetic lives with the connector (a pure function of state, policy and time), and a worker
  * runs it on a row it holds locked — read with `lockBudgetState`, advanced, written back with
- * `saveBudgetState`, all in one short transaction (`updateBudgetState` does the three).
+ * `saveBudgetState`, all in one short `budgetTransaction` (`updateBudgetState` does the three).
  *
  * PostgreSQL: `select … for update` makes concurrent workers queue on the row, each reading what
  * the previous one committed. A missing row is first inserted empty (`on conflict do nothing`),
@@ -72,12 +72,27 @@ export async function saveBudgetState(scope: Scope, key: BudgetStateKey, state: 
 }
 
 /**
+ * Runs `fn` in one transaction for budget steps (or joins the open one). On PostgreSQL it commits
+ * without waiting for the WAL flush (`synchronous_commit = off`): a budget step is taken on every
+ * outbound call, the flush would be most of its cost, and a crash of the database loses at most
+ * the last few reservations of a budget — the vendor's headers and 429s correct that — while locks
+ * and visibility to the other workers stay exactly as with a durable commit.
+ */
+export async function budgetTransaction<T>(scope: Scope, fn: (tx: Scope) => Promise<T>): Promise<T> {
+  if (scope.inTransaction) return fn(scope);
+  return scope.transaction(async (tx) => {
+    if (tx.dialect === 'postgres') await runRaw(tx, 'set local synchronous_commit to off');
+    return fn(tx);
+  });
+}
+
+/**
  * Advances the state of `key` atomically: `step` receives the current state (undefined when none)
- * and returns the next one and a result. Runs in its own short transaction, or joins the open one.
+ * and returns the next one and a result, in one `budgetTransaction`.
  * `step` must be synchronous and free of side effects: it runs while the row is locked.
  */
 export async function updateBudgetState<T, R>(scope: Scope, key: BudgetStateKey, step: (state: T | undefined) => { state: T; result: R }): Promise<R> {
-  return scope.transaction(async (tx) => {
+  return budgetTransaction(scope, async (tx) => {
     const next = step(await lockBudgetState<T>(tx, key));
     await saveBudgetState(tx, key, next.state);
     return next.result;

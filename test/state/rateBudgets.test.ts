@@ -1,4 +1,4 @@
-import { lockBudgetState, readBudgetState, saveBudgetState, updateBudgetState, type Scope } from '../../src/state/index.js';
+import { budgetTransaction, lockBudgetState, readBudgetState, saveBudgetState, updateBudgetState, type Scope } from '../../src/state/index.js';
 import { backends, useStore } from './harness.js';
 
 const key = { connection: 'acme:hubspot', bucket: 'requests' };
@@ -67,6 +67,19 @@ describe('rate budget state shared by several processes on postgres', () => {
     const results = await Promise.all(scopes.flatMap((s) => Array.from({ length: 15 }, () => updateBudgetState(s, key, increment))));
     expect([...results].sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
     expect(await readBudgetState(h.store.forTenant(tenant), key)).toEqual({ n: 60, at: 60.25 });
+  });
+
+  it('commit budget steps without waiting for the WAL flush, and only budget steps', async () => {
+    // The test server runs with synchronous_commit off; this database is made durable by default.
+    const db = ((await h.store.knex.raw('select current_database() as db')) as { rows: Array<{ db: string }> }).rows[0]?.db as string;
+    await h.store.knex.raw(`alter database "${db}" set synchronous_commit = on`);
+    const t = h.open().forTenant(h.tenant().tenant);
+    const setting = async (tx: Scope) => ((await tx.db.raw('show synchronous_commit')) as { rows: Array<{ synchronous_commit: string }> }).rows[0]?.synchronous_commit;
+    expect(await t.transaction(setting)).toBe('on');
+    expect(await budgetTransaction(t, setting)).toBe('off');
+    expect(await t.transaction(setting)).toBe('on');
+    // Joining a caller's transaction leaves that transaction's durability alone.
+    expect(await t.transaction((tx) => budgetTransaction(tx, setting))).toBe('on');
   });
 
   it('make a second worker wait for the row until the first commits, then read what it wrote', async () => {
