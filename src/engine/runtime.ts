@@ -10,6 +10,7 @@ import { durationMs } from '../spec/duration.js';
 import { openStore, type Store } from '../state/store.js';
 import { createConnectorClient, type ConnectorClient } from '../connectors/client.js';
 import { MemoryBudgetBackend } from '../connectors/budget/memoryBackend.js';
+import { createStoreBudgetBackend } from './storeBudgetBackend.js';
 import '../vendors/index.js';
 import { LocalDatabases } from './localDatabases.js';
 import { isLocal } from './fieldPlan.js';
@@ -106,7 +107,9 @@ export class Runtime {
         connection: { id: key },
         tenant,
         credentials: storeCredentials(this.store.forTenant(tenant)),
-        budget: this.budget,
+        // Workers sharing a PostgreSQL store share each connection's budget through it (DESIGN §4);
+        // a SQLite store serves one process, whose clients share the in-memory budget.
+        budget: this.store.dialect === 'postgres' ? createStoreBudgetBackend(this.store, tenant) : this.budget,
       });
       this.clients.set(key, c);
     }

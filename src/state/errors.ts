@@ -6,7 +6,6 @@ export type StoreErrorCode =
   | 'secret_key_invalid'
   | 'secret_key_file_insecure'
   | 'credentials_undecryptable'
-  | 'rate_budget_request_too_large'
   | 'not_found'
   | 'invalid_state';
 

@@ -44,7 +44,8 @@ describe.each(backends)('migrations on %s', (backend) => {
       { tenant: 'other', link_id: 7, field: 'deal.stage', value: JSON.stringify('lost'), local_updated_at: null, remote_updated_at: null, agreed_at: 13 },
     ];
     await h.store.knex(tables.fieldBases).insert(old);
-    expect(await h.store.migrate()).toEqual(['002_lean_hot_path']);
+    const [, applied] = (await h.store.knex.migrate.up({ migrationSource, tableName: migrationsTable })) as [number, string[]];
+    expect(applied).toEqual(['002_lean_hot_path']);
     const bases = await getFieldBasesForLinks(h.store.forTenant('default'), [7, 8]);
     expect(Object.fromEntries([...(bases.get(7) ?? [])])).toEqual({
       'deal.stage': { field: 'deal.stage', value: 'won', localUpdatedAt: 5, remoteUpdatedAt: null, agreedAt: 10 },
@@ -61,6 +62,18 @@ describe.each(backends)('migrations on %s', (backend) => {
       ['default', 8, 'deal.stage', null, 12],
       ['other', 7, 'deal.stage', 'lost', 13],
     ]);
+  });
+
+  it('003 replaces the token-bucket columns of the rate budgets with one JSON state, and back', async () => {
+    await h.store.knex.migrate.rollback({ migrationSource, tableName: migrationsTable }, true);
+    await h.store.knex.migrate.up({ migrationSource, tableName: migrationsTable });
+    await h.store.knex.migrate.up({ migrationSource, tableName: migrationsTable });
+    expect(await columnsOf(h.store, tables.rateBudgets)).toEqual(['tenant', 'connection', 'bucket', 'capacity', 'refill_per_sec', 'tokens', 'updated_at', 'blocked_until']);
+    expect(await h.store.migrate()).toEqual(['003_rate_budget_state']);
+    expect(await columnsOf(h.store, tables.rateBudgets)).toEqual(['tenant', 'connection', 'bucket', 'state', 'updated_at']);
+    await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
+    expect(await columnsOf(h.store, tables.rateBudgets)).toEqual(['tenant', 'connection', 'bucket', 'capacity', 'refill_per_sec', 'tokens', 'updated_at', 'blocked_until']);
+    expect(await h.store.migrate()).toEqual(['003_rate_budget_state']);
   });
 
   it('roll back to empty and up again', async () => {

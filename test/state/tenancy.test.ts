@@ -8,8 +8,6 @@ import {
   commitCursor,
   completeEvents,
   completeOutbox,
-  correctBudget,
-  defineBudget,
   discardDeadLetters,
   enqueueOutbox,
   findLinkByLocal,
@@ -35,6 +33,7 @@ import {
   purgeDone,
   queryAudit,
   queueDepth,
+  readBudgetState,
   recordDeliveries,
   rejectCandidate,
   releaseLease,
@@ -42,9 +41,10 @@ import {
   replayDeadLetters,
   resolveReconciliationItem,
   rotateRefreshToken,
+  saveBudgetState,
   saveCredentials,
   saveFieldBases,
-  takeTokens,
+  updateBudgetState,
   upsertLink,
   type Scope,
 } from '../../src/state/index.js';
@@ -53,7 +53,7 @@ import { backends, useStore } from './harness.js';
 
 const company = (key: string) => ({ object: 'company', key });
 const hs = (id: string) => ({ connector: 'hubspot', object: 'company', id });
-const budget = { connection: 'hubspot', bucket: 'default' };
+const budget = { connection: 'hubspot', bucket: 'requests' };
 
 /** Touches every operation of the store once, leaving rows in every table. */
 async function exercise(t: Scope): Promise<void> {
@@ -109,9 +109,9 @@ async function exercise(t: Scope): Promise<void> {
   await acquireLease(t, 'poll', 'w', 1000);
   await renewLease(t, 'poll', 'w', 1000);
   await getLease(t, 'poll');
-  await defineBudget(t, budget, { capacity: 5, refillPerSecond: 1 });
-  await takeTokens(t, budget, 5, { capacity: 5, refillPerSecond: 1 });
-  await correctBudget(t, budget, { remaining: 0, resetAt: t.now() + 60_000 });
+  await saveBudgetState(t, budget, { used: 5 });
+  await updateBudgetState(t, budget, (s: { used: number } | undefined) => ({ state: { used: (s?.used ?? 0) + 1 }, result: undefined }));
+  await readBudgetState(t, budget);
 }
 
 describe.each(backends)('tenant isolation on %s', (backend) => {
@@ -147,7 +147,9 @@ describe.each(backends)('tenant isolation on %s', (backend) => {
     expect((await enqueueOutbox(b, writes(1))).inserted).toHaveLength(1);
     expect(await claimBatch(b, { limit: 100, worker: 'w', leaseMs: 1000 })).toHaveLength(1);
     expect(await acquireLease(b, 'poll', 'other', 1000)).toMatchObject({ acquired: true });
-    expect(await takeTokens(b, budget, 5, { capacity: 5, refillPerSecond: 1 })).toMatchObject({ granted: true });
+    expect(await readBudgetState(b, budget)).toBeUndefined();
+    expect(await updateBudgetState(b, budget, (s: { used: number } | undefined) => ({ state: { used: (s?.used ?? 0) + 1 }, result: s }))).toBeUndefined();
+    expect(await readBudgetState(a, budget)).toEqual({ used: 6 });
     expect(await upsertLink(b, { local: company('c1'), remote: hs('1'), strategy: 'domain' })).toMatchObject({ status: 'linked' });
 
     expect(await getCursor(b, { pipeline: 'quotes', source: 'quotey' })).toBeUndefined();
