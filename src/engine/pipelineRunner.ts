@@ -11,8 +11,8 @@ import { EMPTY, Subject, catchError, defer, exhaustMap, from, interval, lastValu
 import type { Store } from '../state/store.js';
 import type { Scope } from '../state/scope.js';
 import { commitCursor, getCursor } from '../state/cursors.js';
-import { enqueueOutbox } from '../state/outbox/enqueue.js';
-import { appendAudit } from '../state/audit.js';
+import { enqueueOutbox, type SupersededWrite } from '../state/outbox/enqueue.js';
+import { appendAudit, type AuditInput } from '../state/audit.js';
 import { openReconciliationItem } from '../state/reconciliation.js';
 import { saveFieldBases, getFieldBasesForLinks } from '../state/fieldBases.js';
 import { findLinksByLocalKeys, findLinksByRemoteIds, type Link } from '../state/links.js';
@@ -162,8 +162,11 @@ export class PipelineRunner {
   private async commit(plan: PagePlan, key: { pipeline: string; source: string }, cursor: unknown, extra?: (tx: Scope) => Promise<void>): Promise<number> {
     return this.scope.transaction(async (tx) => {
       if (extra) await extra(tx);
-      const { inserted } = await enqueueOutbox(tx, plan.writes);
-      if (plan.audit.length) await appendAudit(tx, plan.audit);
+      const { inserted, duplicates, superseded } = await enqueueOutbox(tx, plan.writes);
+      // A re-read record plans the write already queued: its intent is on the trail once.
+      const repeated = new Set(duplicates);
+      const audit = [...(repeated.size ? plan.audit.filter((e) => e.action !== 'write.intent' || !repeated.has(e.idempotencyKey as string)) : plan.audit), ...superseded.map(supersededAudit)];
+      if (audit.length) await appendAudit(tx, audit);
       for (const item of plan.reconciliation) await openReconciliationItem(tx, item);
       if (plan.bases.length) await saveFieldBases(tx, plan.bases);
       await commitCursor(tx, key, cursor);
@@ -248,4 +251,18 @@ export class PipelineRunner {
   abortNow(): void {
     this.abort.abort();
   }
+}
+
+/** The outcome of a write that was never sent: a newer write of its record replaced it. */
+function supersededAudit(w: SupersededWrite): AuditInput {
+  return {
+    actor: `pipeline:${w.pipeline}`,
+    action: 'write.superseded',
+    pipeline: w.pipeline,
+    recordKey: w.recordKey,
+    connection: w.connection,
+    idempotencyKey: w.idempotencyKey,
+    ...(w.correlationId ? { correlationId: w.correlationId } : {}),
+    decision: { supersededBy: w.supersededBy },
+  };
 }

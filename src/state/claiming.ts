@@ -30,6 +30,8 @@ export interface ClaimTable {
   hasUpdatedAt: boolean;
   /** Extra conditions on candidate rows (`and …`), with their bindings. */
   where?: { sql: string; bindings: unknown[] };
+  /** Extra conditions on pending rows only, not on expired claims being taken over. */
+  pendingWhere?: { sql: string; bindings: unknown[] };
   /**
    * The columns returned besides the claim's own (status, claim, due time, attempts, updated_at,
    * which the claim sets). Each column read costs on the hot path.
@@ -59,7 +61,8 @@ async function claimWhere<Row>(
   status: string,
 ): Promise<Row[]> {
   const touch = spec.hasUpdatedAt ? ', updated_at = ?' : '';
-  const extra = spec.where ?? { sql: '', bindings: [] };
+  const conditions = [spec.where, status === spec.pendingStatus ? spec.pendingWhere : undefined].filter((c) => c !== undefined);
+  const extra = { sql: conditions.map((c) => c.sql).join(' '), bindings: conditions.flatMap((c) => c.bindings) };
   // next_attempt_at doubles as "reclaimable at" while in flight, so one index serves both queries.
   const set = `set status = ?, claimed_by = ?, claimed_until = ?, next_attempt_at = ?, attempts = attempts + 1${touch}`;
   const pick = (columns: string) => `select ${columns} from ${spec.table}

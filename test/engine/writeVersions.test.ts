@@ -35,3 +35,33 @@ describe.each(['sqlite', 'postgres'] as const)('write versions on %s', (backend)
     expect(engine.target.stats().writes['item-1']).toBe(4);
   });
 });
+
+describe.each(['sqlite', 'postgres'] as const)('versions read before the last was delivered, on %s', (backend) => {
+  it('sends only the newest version of each record, and audits the ones it replaced', async () => {
+    const at = (s: number) => new Date(Date.parse('2026-03-01T00:00:00Z') + s * 1000).toISOString();
+    engine = await startEngine({ backend, items: [{ id: 'item-1', name: 'A', amount: 1, updated_at: at(0) }] });
+    await engine.settle();
+    const runner = engine.runtime.runners[0]!;
+    // Two polls with a change between them and no delivery: both versions are queued.
+    await engine.local('items').where({ id: 'item-1' }).update({ name: 'B', amount: 2, updated_at: at(10) });
+    await engine.local('items').insert({ id: 'item-2', name: 'X', amount: 5, updated_at: at(10) });
+    await runner.pollCycle();
+    await engine.local('items').where({ id: 'item-1' }).update({ name: 'C', amount: 3, updated_at: at(20) });
+    await engine.local('items').where({ id: 'item-2' }).update({ name: 'Y', updated_at: at(20) });
+    await runner.pollCycle();
+    await engine.settle();
+
+    expect(engine.target.record('item-1')?.fields).toMatchObject({ name: 'C', amount: 3 });
+    expect(engine.target.record('item-2')?.fields).toMatchObject({ name: 'Y', amount: 5 });
+    expect(engine.target.stats().writes).toMatchObject({ 'item-1': 2, 'item-2': 1 });
+    const audit = await engine.audit();
+    const superseded = audit.filter((e) => e.action === 'write.superseded');
+    expect(superseded.map((e) => e.recordKey).sort()).toEqual(['item-1', 'item-2']);
+    for (const s of superseded) {
+      const replacedBy = (s.decision as { supersededBy: string }).supersededBy;
+      // The replaced write was announced and never attempted; its successor was written.
+      expect(audit.filter((e) => e.idempotencyKey === s.idempotencyKey).map((e) => e.action)).toEqual(['write.intent', 'write.superseded']);
+      expect(audit.filter((e) => e.idempotencyKey === replacedBy).map((e) => e.action)).toEqual(['write.intent', 'write.ok']);
+    }
+  });
+});

@@ -122,6 +122,48 @@ describe.each(backends)('outbox on %s', (backend) => {
     expect((await claimBatch(t, { limit: 5, worker: 'w', leaseMs: 1000 })).map((r) => r.id)).toEqual([r1!.id]);
   });
 
+  it('supersedes a record’s waiting writes with its newest, and reports which', async () => {
+    const t = h.tenant();
+    const v1 = await enqueueOutbox(t, writes(3, 0, { contentVersion: 'v1' }));
+    // q-1's write is parked for auth; both kinds of waiting write are replaced by a newer one.
+    await t.db('syncd_outbox').where({ tenant: t.tenant, id: v1.inserted[1]!.id }).update({ status: 'waiting_auth' });
+    // Two versions of q-0 in one call: only the last stays.
+    const v2 = await enqueueOutbox(t, [...writes(2, 0, { contentVersion: 'v2' }), ...writes(1, 0, { contentVersion: 'v3' })]);
+    expect(v2.inserted).toHaveLength(3);
+    const [q0v2, q1v2, q0v3] = v2.inserted.map((r) => r.idempotencyKey);
+    expect(v2.superseded.map((s) => [s.recordKey, s.idempotencyKey, s.supersededBy]).sort()).toEqual(
+      [
+        ['q-0', v1.inserted[0]!.idempotencyKey, q0v3],
+        ['q-0', q0v2, q0v3],
+        ['q-1', v1.inserted[1]!.idempotencyKey, q1v2],
+      ].sort(),
+    );
+    const open = (await listOutbox(t, { status: 'pending' })).map((r) => r.idempotencyKey).sort();
+    expect(open).toEqual([q0v3, q1v2, v1.inserted[2]!.idempotencyKey].sort());
+    expect((await queueDepth(t)).byStatus).toMatchObject({ pending: 3, superseded: 3, waiting_auth: 0 });
+    // A repeat of a superseded version is still a duplicate: the key keeps blocking it.
+    const again = await enqueueOutbox(t, writes(1, 2, { contentVersion: 'v1' }));
+    expect(again).toMatchObject({ inserted: [], superseded: [] });
+  });
+
+  it('holds a record’s newer write back while an older one is in flight, then hands it out', async () => {
+    const t = h.tenant();
+    await enqueueOutbox(t, writes(2, 0, { contentVersion: 'v1' }));
+    const first = await claimBatch(t, { limit: 10, worker: 'w', leaseMs: 10_000 });
+    expect(first.map((r) => r.recordKey)).toEqual(['q-0', 'q-1']);
+    const v2 = await enqueueOutbox(t, writes(2, 0, { contentVersion: 'v2' }));
+    // The in-flight versions are not superseded: they may be reaching the target right now.
+    expect(v2.superseded).toEqual([]);
+    expect(await claimBatch(t, { limit: 10, worker: 'w2', leaseMs: 10_000 })).toEqual([]);
+    await completeOutbox(t, [first[0]!.id]);
+    const next = await claimBatch(t, { limit: 10, worker: 'w2', leaseMs: 10_000 });
+    expect(next.map((r) => r.idempotencyKey)).toEqual([v2.inserted[0]!.idempotencyKey]);
+    // A dead worker's expired claim is taken over first; the newer write still waits behind it.
+    h.clock.advance(10_000);
+    const reclaimed = await claimBatch(t, { limit: 10, worker: 'w3', leaseMs: 10_000 });
+    expect(reclaimed.map((r) => r.id).sort()).toEqual([first[1]!.id, next[0]!.id].sort());
+  });
+
   it('filters claims by connection and pipeline', async () => {
     const t = h.tenant();
     await enqueueOutbox(t, [...writes(2), ...writes(2, 10, { connection: 'pipedrive' }), ...writes(1, 20, { pipeline: 'other' })]);

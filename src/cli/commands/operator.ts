@@ -53,8 +53,8 @@ export async function runStatus(args: StoreArgs & { pipeline?: string }, io: Com
     print(io, args, { pipelines: rows, connections }, () => {
       const now = Date.now();
       let out = formatTable(
-        ['pipeline', 'cursor', 'polled', 'pending', 'in flight', 'waiting auth', 'failed', 'dead', 'done', 'oldest open'],
-        rows.map((r) => [r.pipeline, JSON.stringify(r.cursor), when(r.cursorUpdatedAt), r.pending, r.in_flight, r.waiting_auth, r.failed, r.dead, r.done, r.oldestOpenCreatedAt ? `${Math.round((now - r.oldestOpenCreatedAt) / 1000)}s ago` : '-']),
+        ['pipeline', 'cursor', 'polled', 'pending', 'in flight', 'waiting auth', 'failed', 'dead', 'done', 'superseded', 'oldest open'],
+        rows.map((r) => [r.pipeline, JSON.stringify(r.cursor), when(r.cursorUpdatedAt), r.pending, r.in_flight, r.waiting_auth, r.failed, r.dead, r.done, r.superseded, r.oldestOpenCreatedAt ? `${Math.round((now - r.oldestOpenCreatedAt) / 1000)}s ago` : '-']),
       );
       if (connections.length) out += '\n' + formatTable(['connection', 'connector', 'status', 'reason'], connections.map((c) => [c.connection, c.connector, c.status, c.reason]));
       if (rows.length === 0) out = `no pipeline has run in tenant ${args.tenant} of this store yet\n`;

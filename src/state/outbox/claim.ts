@@ -11,9 +11,17 @@ export interface OutboxClaimOptions extends ClaimOptions {
 }
 
 /**
+ * A pending write waits while a write of its record is in flight (always an older one: a newer
+ * write supersedes the older ones still pending). The in-flight rows are few and found through
+ * the claim index, so both stores hash or index them once per claim rather than probing per row.
+ */
+const NOT_BEHIND_IN_FLIGHT = `and (pipeline, record_key) not in (select pipeline, record_key from ${tables.outbox} where tenant = ? and status = 'in_flight')`;
+
+/**
  * Claims up to `limit` due writes for `worker` until now + `leaseMs`; several workers (processes
  * sharing PostgreSQL) never receive the same row. Rows of connections marked `needs_reconnect`
- * are never claimed, even ones enqueued after the connection was paused.
+ * are never claimed, even ones enqueued after the connection was paused. A write waits while an
+ * older write of its record is in flight, so one record's versions reach the target in order.
  */
 export async function claimBatch(scope: Scope, options: OutboxClaimOptions): Promise<OutboxRow[]> {
   let sql = `and connection not in (select connection from ${tables.connections} where tenant = ? and status = 'needs_reconnect')`;
@@ -34,6 +42,7 @@ export async function claimBatch(scope: Scope, options: OutboxClaimOptions): Pro
       claimedStatus: 'in_flight',
       hasUpdatedAt: true,
       where: { sql, bindings },
+      pendingWhere: { sql: NOT_BEHIND_IN_FLIGHT, bindings: [scope.tenant] },
       columns: ['idempotency_key', 'pipeline', 'connection', 'operation', 'object', 'record_key', 'payload', 'content_version', 'correlation_id', 'last_error_class', 'last_error', 'created_at'],
     },
     options,

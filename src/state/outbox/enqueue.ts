@@ -1,6 +1,7 @@
 import { ROWS_PER_STATEMENT, chunks } from '../batching.js';
 import { bulkInsert } from '../bulkInsert.js';
 import { toJson, toNumber } from '../columns.js';
+import { placeholders, runRaw } from '../raw.js';
 import type { Scope } from '../scope.js';
 import { tables } from '../tables.js';
 
@@ -44,15 +45,34 @@ export interface EnqueueResult {
   inserted: Array<{ id: number; idempotencyKey: string }>;
   /** Keys that were already in the outbox (or repeated within this call). */
   duplicates: string[];
+  /** Older writes of the same records that were still waiting, now replaced by the new ones. */
+  superseded: SupersededWrite[];
+}
+
+export interface SupersededWrite {
+  id: number;
+  pipeline: string;
+  recordKey: string;
+  idempotencyKey: string;
+  connection: string;
+  correlationId: string | null;
+  /** The key of the write that replaces it. */
+  supersededBy: string;
 }
 
 /**
  * Adds writes to the outbox, ignoring those whose idempotency key is already there. Inserts in
  * chunks of several hundred rows per statement; call it inside `transaction()` together with
  * `commitCursor` so the cursor never runs ahead of the rows.
+ *
+ * A new write of a record supersedes the record's older writes still waiting (`pending` or
+ * `waiting_auth`): the new one was planned from the same agreed base, so it carries every change
+ * the older ones did, and sending both would put two versions of one record in flight at once
+ * (in one batch, which vendors refuse, or in two, which may arrive out of order). An older write
+ * already in flight is left alone; `claimBatch` holds the new one back until it settles.
  */
 export async function enqueueOutbox(scope: Scope, writes: readonly OutboxWrite[]): Promise<EnqueueResult> {
-  const result: EnqueueResult = { inserted: [], duplicates: [] };
+  const result: EnqueueResult = { inserted: [], duplicates: [], superseded: [] };
   if (writes.length === 0) return result;
   const now = scope.now();
   const run = async (db: Scope) => {
@@ -85,6 +105,7 @@ export async function enqueueOutbox(scope: Scope, writes: readonly OutboxWrite[]
         chunk,
       );
       const ids = new Map(returned.map((r) => [r.idempotency_key, toNumber(r.id)]));
+      const newest = new Map<string, { write: OutboxWrite; id: number }>();
       for (const w of chunk) {
         const id = ids.get(w.idempotencyKey);
         if (id === undefined) {
@@ -92,12 +113,49 @@ export async function enqueueOutbox(scope: Scope, writes: readonly OutboxWrite[]
         } else {
           result.inserted.push({ id, idempotencyKey: w.idempotencyKey });
           ids.delete(w.idempotencyKey);
+          newest.set(`${w.pipeline}\u0000${w.recordKey}`, { write: w, id });
         }
       }
+      if (newest.size) result.superseded.push(...(await supersedeOlder(db, [...newest.values()])));
     }
   };
-  // Several chunks commit together, so a caller outside a transaction still gets all-or-nothing.
-  if (scope.inTransaction || writes.length <= ROWS_PER_STATEMENT) await run(scope);
+  // Inserts and supersessions commit together, so a caller outside a transaction still gets all-or-nothing.
+  if (scope.inTransaction) await run(scope);
   else await scope.transaction(run);
   return result;
+}
+
+/** Marks the waiting writes of these records older than their newest as `superseded`. */
+async function supersedeOlder(scope: Scope, newest: ReadonlyArray<{ write: OutboxWrite; id: number }>): Promise<SupersededWrite[]> {
+  const byPipeline = new Map<string, Array<{ write: OutboxWrite; id: number }>>();
+  for (const n of newest) {
+    const list = byPipeline.get(n.write.pipeline);
+    if (list) list.push(n);
+    else byPipeline.set(n.write.pipeline, [n]);
+  }
+  const out: SupersededWrite[] = [];
+  for (const [pipeline, list] of byPipeline) {
+    const keyOf = new Map(list.map((n) => [n.write.recordKey, n.write.idempotencyKey]));
+    // The newest ids are the largest of their records: everything else waiting for them is older.
+    const { rows } = await runRaw<{ id: unknown; record_key: string; idempotency_key: string; connection: string; correlation_id: string | null }>(
+      scope,
+      `update ${tables.outbox} set status = 'superseded', claimed_by = null, claimed_until = null, updated_at = ?
+       where tenant = ? and pipeline = ? and record_key in (${placeholders(list.length)})
+         and status in ('pending', 'waiting_auth') and id not in (${placeholders(list.length)})
+       returning id, record_key, idempotency_key, connection, correlation_id`,
+      [scope.now(), scope.tenant, pipeline, ...list.map((n) => n.write.recordKey), ...list.map((n) => n.id)],
+    );
+    for (const r of rows) {
+      out.push({
+        id: toNumber(r.id),
+        pipeline,
+        recordKey: r.record_key,
+        idempotencyKey: r.idempotency_key,
+        connection: r.connection,
+        correlationId: r.correlation_id ?? null,
+        supersededBy: keyOf.get(r.record_key) as string,
+      });
+    }
+  }
+  return out;
 }

@@ -7,11 +7,12 @@ import type { Dialect } from '../dialect.js';
  * - `done`: written;
  * - `failed`: terminal for this record (mapping or conflict error; a reconciliation item says why);
  * - `dead`: retries exhausted, a dead letter holds it (replayable);
- * - `waiting_auth`: its connection needs reconnecting; goes back to `pending` on reconnect.
+ * - `waiting_auth`: its connection needs reconnecting; goes back to `pending` on reconnect;
+ * - `superseded`: never sent; a newer write of the same record, carrying its changes, replaced it.
  */
-export type OutboxStatus = 'pending' | 'in_flight' | 'done' | 'failed' | 'dead' | 'waiting_auth';
+export type OutboxStatus = 'pending' | 'in_flight' | 'done' | 'failed' | 'dead' | 'waiting_auth' | 'superseded';
 
-export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'in_flight', 'done', 'failed', 'dead', 'waiting_auth'];
+export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'in_flight', 'done', 'failed', 'dead', 'waiting_auth', 'superseded'];
 
 export interface OutboxRow {
   id: number;
