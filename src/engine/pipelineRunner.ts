@@ -14,10 +14,10 @@ import { commitCursor, getCursor } from '../state/cursors.js';
 import { enqueueOutbox, type SupersededWrite } from '../state/outbox/enqueue.js';
 import { appendAudit, type AuditInput } from '../state/audit.js';
 import { openReconciliationItem } from '../state/reconciliation.js';
-import { saveFieldBases, getFieldBasesForLinks } from '../state/fieldBases.js';
-import { findLinksByLocalKeys, findLinksByRemoteIds, type Link } from '../state/links.js';
+import { saveFieldBases } from '../state/fieldBases.js';
 import { acquireLease, releaseLease } from '../state/leases.js';
-import { planPage, type PagePlan, type PlanContext } from './planner.js';
+import { planPage, type PagePlan, type PlanContext, type PlanLookups } from './planner.js';
+import { storeLookups } from './planLookups.js';
 import { deliverOnce, type DeliveryContext, type SettledSummary } from './delivery.js';
 import type { SourcePort } from './ports.js';
 
@@ -146,16 +146,8 @@ export class PipelineRunner {
     return plans;
   }
 
-  private lookups() {
-    const o = this.opts;
-    const orientation = o.plan.orientation;
-    return {
-      linksBySourceKey: async (keys: string[]): Promise<Map<string, Link>> =>
-        orientation.sourceIsLocal
-          ? findLinksByLocalKeys(this.scope, orientation.localObject, keys, orientation.remote)
-          : findLinksByRemoteIds(this.scope, orientation.remote, keys, orientation.localObject),
-      bases: (ids: number[]) => getFieldBasesForLinks(this.scope, ids),
-    };
+  private lookups(): PlanLookups {
+    return storeLookups(this.scope, this.opts.plan);
   }
 
   /** Commits a page; returns how many writes were new (a re-read record's write is already queued). */

@@ -6,10 +6,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ConnectorDocument, PipelineDocument } from '../spec/types.js';
 import { openStore } from '../state/store.js';
-import { findLinksByLocalKeys, findLinksByRemoteIds } from '../state/links.js';
-import { getFieldBasesForLinks } from '../state/fieldBases.js';
 import { buildPlanContext } from './planContext.js';
 import { planPage } from './planner.js';
+import { storeLookups } from './planLookups.js';
 import type { WritePayload } from './planner.js';
 import type { TargetPort } from './ports.js';
 import { isLocal } from './fieldPlan.js';
@@ -68,13 +67,7 @@ export async function runPipelineTestCase(pipeline: PipelineDocument, connectors
       const key = String(fields[keyField] ?? fields.id ?? i);
       return { key, fields, ...(ctx.orientation.sourceIsLocal ? {} : { remoteId: String(fields.id ?? key) }) };
     });
-    const lookups = {
-      linksBySourceKey: (keys: string[]) =>
-        ctx.orientation.sourceIsLocal
-          ? findLinksByLocalKeys(scope, ctx.orientation.localObject, keys, ctx.orientation.remote)
-          : findLinksByRemoteIds(scope, ctx.orientation.remote, keys, ctx.orientation.localObject),
-      bases: (ids: number[]) => getFieldBasesForLinks(scope, ids),
-    };
+    const lookups = storeLookups(scope, ctx);
     const plan = await planPage(ctx, records, lookups, new AbortController().signal);
     const e = c.expect;
     const counts: Array<[keyof typeof e, number]> = [

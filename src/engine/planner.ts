@@ -64,6 +64,8 @@ export interface PlanContext {
 export interface PlanLookups {
   linksBySourceKey(keys: string[]): Promise<Map<string, Link>>;
   bases(linkIds: number[]): Promise<Map<number, Map<string, { value: unknown }>>>;
+  /** Payloads of these records' writes in flight, by record key. */
+  inFlight(recordKeys: string[]): Promise<Map<string, unknown>>;
 }
 
 export interface PagePlan {
@@ -154,6 +156,9 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
   const links = await lookups.linksBySourceKey(prepared.map((p) => p.sourceKey));
   const linkIds = [...links.values()].map((l) => l.id);
   const bases = linkIds.length ? await lookups.bases(linkIds) : new Map<number, Map<string, { value: unknown }>>();
+  // A linked record with a write in flight is planned from the state that write agrees on: a
+  // change made and undone while it is out (A → B, then back to A) must write A again after it.
+  const inFlight = linkIds.length ? await lookups.inFlight([...links.values()].map((l) => l.local.key)) : new Map<string, unknown>();
 
   // 3. Current target values of linked records, when the target can tell (three-way merges).
   const targetIds = prepared
@@ -202,11 +207,15 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
       const v = f.read(p.transformed, bindings);
       sourceValues[f.name] = v instanceof Promise ? await v : v;
     }
-    const base = link ? Object.fromEntries([...(bases.get(link.id)?.entries() ?? [])].map(([k, v]) => [k, v.value])) : undefined;
+    const pending = link ? (inFlight.get(link.local.key) as WritePayload | undefined) : undefined;
+    const pendingBase = pending?.base;
+    const base = link ? pendingBase ?? Object.fromEntries([...(bases.get(link.id)?.entries() ?? [])].map(([k, v]) => [k, v.value])) : undefined;
     const targetKey = link ? (ctx.orientation.sourceIsLocal ? link.remote.id : link.local.key) : undefined;
     // Without a readable target, the target is taken to be where the last agreement left it.
     const live = targetKey !== undefined ? current.get(targetKey) : undefined;
     const targetValues = canonicalFromTarget(ctx, live, base) ?? { ...(base ?? {}) };
+    // What a read of the target shows of the fields a write in flight sets is about to change.
+    if (pending && pendingBase) for (const f of ctx.plan.fields) if (Object.hasOwn(pending.values, f.to) && Object.hasOwn(pendingBase, f.name)) targetValues[f.name] = pendingBase[f.name];
     const sourceSnapshot = { values: sourceValues, ...(p.record.updatedAt ? { modifiedAt: p.record.updatedAt } : {}) };
     const targetSnapshot = { values: targetValues, ...(live?.updatedAt ? { modifiedAt: live.updatedAt } : {}) };
     const merge: RecordMerge = ctx.orientation.sourceIsLocal
@@ -259,7 +268,8 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
     for (const f of ctx.plan.fields) if (Object.hasOwn(canonicalWrites, f.name)) values[f.to] = canonicalWrites[f.name];
     if (Object.keys(values).length === 0) {
       out.counts.unchanged++;
-      if (link) for (const [field, value] of Object.entries(agreed)) if (!base || !Object.hasOwn(base, field) || base[field] !== value) out.bases.push({ linkId: link.id, field, value });
+      // Bases are saved only when confirmed: a base from a write in flight is saved when it settles.
+      if (link && !pendingBase) for (const [field, value] of Object.entries(agreed)) if (!base || !Object.hasOwn(base, field) || base[field] !== value) out.bases.push({ linkId: link.id, field, value });
       continue;
     }
     // An upsert is addressed by its external id, so the key goes with every write made through

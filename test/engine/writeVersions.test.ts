@@ -3,6 +3,7 @@
  * covers what the write sends and the agreed state it starts from. Re-reading a record yields the
  * same key (dropped as a duplicate), while a real change — including a change back — is written.
  */
+import { claimBatch } from '../../src/state/outbox/claim.js';
 import { startEngine, type Engine } from './support/engine.js';
 
 let engine: Engine | undefined;
@@ -63,5 +64,26 @@ describe.each(['sqlite', 'postgres'] as const)('versions read before the last wa
       expect(audit.filter((e) => e.idempotencyKey === s.idempotencyKey).map((e) => e.action)).toEqual(['write.intent', 'write.superseded']);
       expect(audit.filter((e) => e.idempotencyKey === replacedBy).map((e) => e.action)).toEqual(['write.intent', 'write.ok']);
     }
+  });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('a change undone while its write is in flight, on %s', (backend) => {
+  it('writes the undo after the change lands, so the target ends where the source is', async () => {
+    const at = (s: number) => new Date(Date.parse('2026-03-01T00:00:00Z') + s * 1000).toISOString();
+    engine = await startEngine({ backend, items: [{ id: 'item-1', name: 'A', amount: 1, updated_at: at(0) }] });
+    await engine.settle();
+    const runner = engine.runtime.runners[0]!;
+    await engine.local('items').where({ id: 'item-1' }).update({ name: 'B', updated_at: at(10) });
+    await runner.pollCycle();
+    // Another worker takes B out (its claim lasts a moment), and the change is undone meanwhile.
+    const [out] = await claimBatch(engine.scope, { limit: 10, worker: 'elsewhere', leaseMs: 200 });
+    expect((out?.payload as { values: unknown }).values).toMatchObject({ name: 'B' });
+    await engine.local('items').where({ id: 'item-1' }).update({ name: 'A', updated_at: at(20) });
+    await runner.pollCycle();
+    await new Promise((r) => setTimeout(r, 250));
+    await engine.settle();
+
+    expect(engine.target.record('item-1')?.fields).toMatchObject({ name: 'A', amount: 1 });
+    expect(engine.target.stats().writes['item-1']).toBe(3);
   });
 });

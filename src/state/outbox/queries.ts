@@ -1,4 +1,6 @@
-import { toNumber } from '../columns.js';
+import { IDS_PER_STATEMENT, chunks } from '../batching.js';
+import { fromJson, toNumber } from '../columns.js';
+import { placeholders, runRaw } from '../raw.js';
 import type { Scope } from '../scope.js';
 import { tables } from '../tables.js';
 import { OUTBOX_STATUSES, outboxRowFrom, type OutboxRow, type OutboxStatus } from './rows.js';
@@ -12,6 +14,24 @@ export async function getOutboxRow(scope: Scope, id: number): Promise<OutboxRow 
 export async function getOutboxByKey(scope: Scope, idempotencyKey: string): Promise<OutboxRow | undefined> {
   const row = await scope.db(tables.outbox).where({ tenant: scope.tenant, idempotency_key: idempotencyKey }).first();
   return row ? outboxRowFrom(scope.dialect, row) : undefined;
+}
+
+/**
+ * The payloads of the writes of these records now in flight for `pipeline`, by record key (the
+ * newest, should a record have two). For planning against what the target is about to hold.
+ */
+export async function inFlightPayloads(scope: Scope, pipeline: string, recordKeys: readonly string[]): Promise<Map<string, unknown>> {
+  const out = new Map<string, unknown>();
+  for (const part of chunks(recordKeys, IDS_PER_STATEMENT)) {
+    const { rows } = await runRaw<{ record_key: string; payload: unknown }>(
+      scope,
+      `select record_key, payload from ${tables.outbox}
+       where tenant = ? and pipeline = ? and record_key in (${placeholders(part.length)}) and status = 'in_flight' order by id`,
+      [scope.tenant, pipeline, ...part],
+    );
+    for (const r of rows) out.set(r.record_key, fromJson(scope.dialect, r.payload));
+  }
+  return out;
 }
 
 export interface OutboxFilter {
