@@ -47,7 +47,7 @@ function vary(doc: Document, base: string, i: number): void {
 
 /** Writes `count` pipeline files into `dir` and returns their paths. */
 export async function generatePipelines(dir: string, count: number): Promise<string[]> {
-  const sources = (await readdir(path.join(ROOT, 'pipelines'))).filter((f) => f.endsWith('.yaml')).sort();
+  const sources = (await readdir(path.join(ROOT, 'pipelines'))).filter((f) => f.endsWith('.yaml') && !f.endsWith('.test.yaml')).sort();
   const texts = await Promise.all(sources.map((f) => readFile(path.join(ROOT, 'pipelines', f), 'utf8')));
   const written: string[] = [];
   for (let i = 0; i < count; i++) {
