@@ -6,7 +6,7 @@ import os from 'node:os';
 import type { Benchmark, Measurement } from './benchmark.js';
 import { validateBenchmark } from './validate.js';
 import type { BenchResult } from './result.js';
-import { formatTable } from './print.js';
+import { exitWith, formatTable } from './print.js';
 
 /** Timed command benchmarks; a new one is added here. */
 const BENCHMARKS: Benchmark[] = [validateBenchmark];
@@ -71,4 +71,4 @@ async function runAll(argv: string[]): Promise<number> {
   return missed ? 1 : 0;
 }
 
-process.exitCode = await runAll(process.argv.slice(2));
+exitWith(await runAll(process.argv.slice(2)));

