@@ -286,8 +286,8 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
       link: { localKey: recordKey, ...(remoteId ? { remoteId } : {}), strategy, score, ...(link ? { linkId: link.id } : {}) },
       base: agreed,
     };
-    // The base the write starts from is part of its version: a record changed A → B → A writes A
-    // again (from B), where a key of the values alone would repeat the first write's and be dropped.
+    // The base the write starts from is part of its version: a record changed B → A → B writes B
+    // again (from A), where a key of the values alone would repeat the earlier B write's and be dropped.
     const version = contentVersion({ operation, values, targetId: payload.targetId ?? null, from: base ?? null });
     const idempotencyKey = deriveIdempotencyKey({ pipeline: ctx.pipeline, connection: ctx.connection, recordKey, contentVersion: version });
     out.writes.push({
