@@ -8,6 +8,9 @@ import { startEngine, type Engine } from './support/engine.js';
 
 let engine: Engine | undefined;
 
+/** The source's modification time `s` seconds into the test. */
+const at = (s: number) => new Date(Date.parse('2026-03-01T00:00:00Z') + s * 1000).toISOString();
+
 afterEach(async () => {
   await engine?.close();
   engine = undefined;
@@ -17,7 +20,6 @@ describe.each(['sqlite', 'postgres'] as const)('write versions on %s', (backend)
   // The first write creates the record; the later ones update it, so B → A → B makes the fourth
   // write send exactly what the second did, from a different base.
   it('writes a record changed A → B → A → B four times, and the target ends at B', async () => {
-    const at = (s: number) => new Date(Date.parse('2026-03-01T00:00:00Z') + s * 1000).toISOString();
     engine = await startEngine({ backend, items: [{ id: 'item-1', name: 'A', amount: 1, updated_at: at(0) }] });
     await engine.settle();
     await engine.local('items').where({ id: 'item-1' }).update({ name: 'B', amount: 2, updated_at: at(10) });
@@ -39,7 +41,6 @@ describe.each(['sqlite', 'postgres'] as const)('write versions on %s', (backend)
 
 describe.each(['sqlite', 'postgres'] as const)('versions read before the last was delivered, on %s', (backend) => {
   it('sends only the newest version of each record, and audits the ones it replaced', async () => {
-    const at = (s: number) => new Date(Date.parse('2026-03-01T00:00:00Z') + s * 1000).toISOString();
     engine = await startEngine({ backend, items: [{ id: 'item-1', name: 'A', amount: 1, updated_at: at(0) }] });
     await engine.settle();
     const runner = engine.runtime.runners[0]!;
@@ -69,7 +70,6 @@ describe.each(['sqlite', 'postgres'] as const)('versions read before the last wa
 
 describe.each(['sqlite', 'postgres'] as const)('a change undone while its write is in flight, on %s', (backend) => {
   it('writes the undo after the change lands, so the target ends where the source is', async () => {
-    const at = (s: number) => new Date(Date.parse('2026-03-01T00:00:00Z') + s * 1000).toISOString();
     engine = await startEngine({ backend, items: [{ id: 'item-1', name: 'A', amount: 1, updated_at: at(0) }] });
     await engine.settle();
     const runner = engine.runtime.runners[0]!;
