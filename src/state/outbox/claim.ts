@@ -12,10 +12,13 @@ export interface OutboxClaimOptions extends ClaimOptions {
 
 /**
  * A pending write waits while a write of its record is in flight (always an older one: a newer
- * write supersedes the older ones still pending). The in-flight rows are few and found through
- * the claim index, so both stores hash or index them once per claim rather than probing per row.
+ * write supersedes the older ones still pending). The check probes the per-record index once per
+ * candidate row: SQLite scans a `(pipeline, record_key) not in (…)` row-value list linearly for
+ * every row, which cost more than reading the rows themselves.
  */
-const NOT_BEHIND_IN_FLIGHT = `and (pipeline, record_key) not in (select pipeline, record_key from ${tables.outbox} where tenant = ? and status = 'in_flight')`;
+const NOT_BEHIND_IN_FLIGHT = `and not exists (select 1 from ${tables.outbox} as flying
+  where flying.tenant = ${tables.outbox}.tenant and flying.pipeline = ${tables.outbox}.pipeline
+    and flying.record_key = ${tables.outbox}.record_key and flying.status = 'in_flight')`;
 
 /**
  * Claims up to `limit` due writes for `worker` until now + `leaseMs`; several workers (processes
@@ -42,7 +45,7 @@ export async function claimBatch(scope: Scope, options: OutboxClaimOptions): Pro
       claimedStatus: 'in_flight',
       hasUpdatedAt: true,
       where: { sql, bindings },
-      pendingWhere: { sql: NOT_BEHIND_IN_FLIGHT, bindings: [scope.tenant] },
+      pendingWhere: { sql: NOT_BEHIND_IN_FLIGHT, bindings: [] },
       columns: ['idempotency_key', 'pipeline', 'connection', 'operation', 'object', 'record_key', 'payload', 'content_version', 'correlation_id', 'last_error_class', 'last_error', 'created_at'],
     },
     options,
