@@ -144,11 +144,6 @@ function knexConfig(location: StoreLocation, options: StoreOptions): Knex.Config
           conn.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeout))}`);
           // WAL with NORMAL is durable across process crashes; only an OS crash can lose the last commits.
           conn.pragma('synchronous = NORMAL');
-          // A checkpoint runs inside the COMMIT that crosses this many log pages, fsyncs included:
-          // 32 MB instead of SQLite's 4 MB means an eighth of the fsyncs on a long sync. (A second
-          // connection on a worker thread would take checkpoints off the event loop entirely, but
-          // a worker's isolate costs about 17 MB of RSS, more than the memory budget has spare.)
-          conn.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
           done(null, conn);
         } catch (err) {
           done(err as Error, conn);
@@ -186,9 +181,6 @@ function beginImmediately(conn: SqliteConnection): void {
     return statement;
   };
 }
-
-/** Log pages (4 KB) between automatic checkpoints. */
-const CHECKPOINT_PAGES = 8_000;
 
 /** Prepared statements kept per SQLite connection. */
 const STATEMENT_CACHE_SIZE = 500;
