@@ -1,5 +1,4 @@
 import { claimRows, type ClaimOptions } from '../claiming.js';
-import type { Dialect } from '../dialect.js';
 import type { Scope } from '../scope.js';
 import { tables } from '../tables.js';
 import { outboxRowFrom, type OutboxRow } from './rows.js';
@@ -13,17 +12,10 @@ export interface OutboxClaimOptions extends ClaimOptions {
 
 /**
  * A pending write waits while a write of its record is in flight (always an older one: a newer
- * write supersedes the older ones still pending). PostgreSQL hashes the few in-flight rows once
- * per claim (a hashed `not in` subplan); its planner turns `not exists` into an anti-join that
- * took far longer under concurrent claims. SQLite scans a row-value `not in` list linearly for
- * every candidate row, so there the check probes the per-record index instead.
+ * write supersedes the older ones still pending). The in-flight rows are few and found through
+ * the claim index, so both stores hash or index them once per claim rather than probing per row.
  */
-const NOT_BEHIND_IN_FLIGHT: Record<Dialect, string> = {
-  postgres: `and (pipeline, record_key) not in (select pipeline, record_key from ${tables.outbox} where tenant = ? and status = 'in_flight')`,
-  sqlite: `and not exists (select 1 from ${tables.outbox} as flying
-    where flying.tenant = ? and flying.pipeline = ${tables.outbox}.pipeline
-      and flying.record_key = ${tables.outbox}.record_key and flying.status = 'in_flight')`,
-};
+const NOT_BEHIND_IN_FLIGHT = `and (pipeline, record_key) not in (select pipeline, record_key from ${tables.outbox} where tenant = ? and status = 'in_flight')`;
 
 /**
  * Claims up to `limit` due writes for `worker` until now + `leaseMs`; several workers (processes
@@ -50,7 +42,7 @@ export async function claimBatch(scope: Scope, options: OutboxClaimOptions): Pro
       claimedStatus: 'in_flight',
       hasUpdatedAt: true,
       where: { sql, bindings },
-      pendingWhere: { sql: NOT_BEHIND_IN_FLIGHT[scope.dialect], bindings: [scope.tenant] },
+      pendingWhere: { sql: NOT_BEHIND_IN_FLIGHT, bindings: [scope.tenant] },
       columns: ['idempotency_key', 'pipeline', 'connection', 'operation', 'object', 'record_key', 'payload', 'content_version', 'correlation_id', 'last_error_class', 'last_error', 'created_at'],
     },
     options,
