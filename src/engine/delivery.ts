@@ -9,7 +9,8 @@
 import type { Scope } from '../state/scope.js';
 import type { OutboxRow } from '../state/outbox/rows.js';
 import { claimBatch } from '../state/outbox/claim.js';
-import { completeOutbox, failOutbox, moveToDeadLetter, retryLater } from '../state/outbox/outcomes.js';
+import { completeOutbox, failOutbox, moveToDeadLetter, retryLater, supersedeClaimed } from '../state/outbox/outcomes.js';
+import { carryForward } from './carryForward.js';
 import { markNeedsReconnect } from '../state/connections.js';
 import { upsertLinks, type LinkInput } from '../state/links.js';
 import { recordAutoLinks, type AutoLinkRecord } from '../state/reviewQueue.js';
@@ -72,6 +73,19 @@ export interface SettledSummary {
 }
 
 type Failure = Extract<WriteOutcome, { ok: false }>;
+
+/** Who and which write an audit entry of a settled write is about; the caller adds what happened. */
+function auditBase(ctx: DeliveryContext, row: OutboxRow): AuditInput {
+  return {
+    actor: `pipeline:${ctx.pipeline}`,
+    pipeline: ctx.pipeline,
+    recordKey: row.recordKey,
+    connection: ctx.connection,
+    idempotencyKey: row.idempotencyKey,
+    ...(row.correlationId ? { correlationId: row.correlationId } : {}),
+    action: 'write.ok',
+  };
+}
 
 function toWrite(row: OutboxRow): TargetWrite {
   const p = row.payload as WritePayload;
@@ -150,6 +164,8 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
   const linkInputs: LinkInput[] = [];
   /** The payload of each entry of `linkInputs`, and whether the write created the target record. */
   const linked: Array<{ payload: WritePayload; created: boolean }> = [];
+  /** Writes to be retried that a newer write of their record now carries instead. */
+  const replaced = new Set<number>();
   const retryDelay = (row: OutboxRow, f: Failure): number => f.retryAfterMs ?? (batchDelay ??= backoffDelay(ctx.retry, row.attempts));
 
   await scope.transaction(async (tx) => {
@@ -166,18 +182,9 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
         worker: ctx.worker,
         ...(outcome.ok ? {} : { errorClass: outcome.errorClass, error: outcome.message, ...(outcome.status !== undefined ? { statusCode: outcome.status } : {}) }),
       });
-      const base: AuditInput = {
-        actor: `pipeline:${ctx.pipeline}`,
-        pipeline: ctx.pipeline,
-        recordKey: row.recordKey,
-        connection: ctx.connection,
-        idempotencyKey: row.idempotencyKey,
-        ...(row.correlationId ? { correlationId: row.correlationId } : {}),
-        action: 'write.ok',
-      };
+      const base = auditBase(ctx, row);
       if (outcome.ok) {
         okIds.push(row.id);
-        summary.ok++;
         const remoteId = ctx.orientation.sourceIsLocal ? outcome.remoteId ?? payload.link.remoteId ?? payload.targetId : payload.link.remoteId;
         if (remoteId !== undefined) {
           linkInputs.push({
@@ -215,21 +222,31 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
       }
     });
     await recordAutoLinks(tx, autoLinked);
-    if (okIds.length) await completeOutbox(tx, okIds);
+    // Counted by the rows really settled: a claim taken over by another worker is settled once.
+    if (okIds.length) summary.ok = await completeOutbox(tx, okIds);
     if (bases.length) await saveFieldBases(tx, bases);
-    for (const r of retries) await retryLater(tx, [r.row.id], r.delay, { errorClass: r.f.errorClass, error: r.f.message });
-    summary.retried = retries.length;
+    const now = tx.now();
+    const carried = await carryForward(tx, ctx.pipeline, [...retries.map((r) => ({ row: r.row, notBefore: now + r.delay })), ...dead, ...terminal]);
+    audit.push(...carried.audit);
+    for (const r of retries) {
+      const successor = carried.into.get(r.row.id);
+      if (!successor) {
+        summary.retried += await retryLater(tx, [r.row.id], r.delay, { errorClass: r.f.errorClass, error: r.f.message });
+      } else if (await supersedeClaimed(tx, [r.row.id])) {
+        replaced.add(r.row.id);
+        // Retrying it as well would send the record's older version after its newer one.
+        audit.push({ ...auditBase(ctx, r.row), action: 'write.superseded', decision: { supersededBy: successor.idempotencyKey } });
+      }
+    }
     if (dead.length) {
       if (ctx.deadLetter) {
-        for (const d of dead) await moveToDeadLetter(tx, [d.row.id], { errorClass: 'transient', error: `retries exhausted after ${d.row.attempts} attempts: ${d.f.message}` });
-        summary.deadLettered = dead.length;
+        for (const d of dead) summary.deadLettered += (await moveToDeadLetter(tx, [d.row.id], { errorClass: 'transient', error: `retries exhausted after ${d.row.attempts} attempts: ${d.f.message}` })).length;
       } else {
-        for (const d of dead) await failOutbox(tx, [d.row.id], { errorClass: 'transient', error: `retries exhausted after ${d.row.attempts} attempts (dead letter queue off): ${d.f.message}` });
-        summary.failed += dead.length;
+        for (const d of dead) summary.failed += await failOutbox(tx, [d.row.id], { errorClass: 'transient', error: `retries exhausted after ${d.row.attempts} attempts (dead letter queue off): ${d.f.message}` });
       }
     }
     for (const t of terminal) {
-      await failOutbox(tx, [t.row.id], { errorClass: t.f.errorClass, error: t.f.message });
+      summary.failed += await failOutbox(tx, [t.row.id], { errorClass: t.f.errorClass, error: t.f.message });
       const payload = t.row.payload as WritePayload;
       await openReconciliationItem(tx, {
         kind: t.f.errorClass === 'conflict' ? 'conflict' : 'mapping',
@@ -248,7 +265,6 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
         dedupeKey: `${t.f.errorClass}:${ctx.pipeline}:${t.row.recordKey}`,
       });
     }
-    summary.failed += terminal.length;
     if (authRows.length) {
       const reason = (outcomes[rows.indexOf(authRows[0] as OutboxRow)] as Failure).message;
       const { parked } = await markNeedsReconnect(tx, { connection: ctx.connection, connector: ctx.connector, reason, inFlightIds: authRows.map((r) => r.id) });
@@ -264,7 +280,7 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
       const f = syncFields(ctx, row);
       if (o?.ok) t.emit(SyncCompleted, { ...f, outcome: o.created === false ? 'updated' : o.created ? 'created' : 'updated', duration_ms: durations[i] as number });
     });
-    for (const r of retries) t.emit(WriteRetried, { ...syncFields(ctx, r.row), connector: ctx.connector, error_class: r.f.errorClass, attempt: r.row.attempts + 1, delay_ms: r.delay, error: r.f.message });
+    for (const r of retries) if (!replaced.has(r.row.id)) t.emit(WriteRetried, { ...syncFields(ctx, r.row), connector: ctx.connector, error_class: r.f.errorClass, attempt: r.row.attempts + 1, delay_ms: r.delay, error: r.f.message });
     for (const d of dead) t.emit(DeadLettered, { ...syncFields(ctx, d.row), connector: ctx.connector, error_class: d.f.errorClass, attempts: d.row.attempts, error: d.f.message });
     for (const x of [...terminal, ...authRows.map((row) => ({ row, f: outcomes[rows.indexOf(row)] as Failure }))]) {
       t.emit(SyncFailed, { ...syncFields(ctx, x.row), error_class: x.f.errorClass, error: x.f.message, duration_ms: durations[rows.indexOf(x.row)] as number });

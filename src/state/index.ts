@@ -17,6 +17,7 @@ export * from './outbox/claim.js';
 export * from './outbox/outcomes.js';
 export * from './outbox/authPause.js';
 export * from './outbox/queries.js';
+export * from './outbox/waiting.js';
 export * from './deliveries.js';
 export * from './deadLetters.js';
 export * from './reconciliation.js';

@@ -4,6 +4,7 @@
  * same key (dropped as a duplicate), while a real change — including a change back — is written.
  */
 import { claimBatch } from '../../src/state/outbox/claim.js';
+import { getOutboxRow, listOutbox } from '../../src/state/outbox/queries.js';
 import { startEngine, type Engine } from './support/engine.js';
 
 let engine: Engine | undefined;
@@ -85,5 +86,61 @@ describe.each(['sqlite', 'postgres'] as const)('a change undone while its write 
 
     expect(engine.target.record('item-1')?.fields).toMatchObject({ name: 'A', amount: 1 });
     expect(engine.target.stats().writes['item-1']).toBe(3);
+  });
+});
+
+/**
+ * A write planned while an older one of its record is in flight carries only what changed since
+ * (it starts from the state the older write agrees on). When the older write comes back unsent,
+ * its changes travel on in the newer write instead of being recorded as agreed and lost.
+ */
+describe.each(['sqlite', 'postgres'] as const)('an older write that comes back unsent while a newer one waits, on %s', (backend) => {
+  /** Puts `name: B` in flight elsewhere (a claim that lapses in 200 ms), then queues the later change behind it. */
+  async function changeWhileInFlight(e: Engine, amountLater: { name?: string; amount: number }) {
+    const runner = e.runtime.runners[0]!;
+    await e.local('items').where({ id: 'item-1' }).update({ name: 'B', updated_at: at(10) });
+    await runner.pollCycle();
+    const [out] = await claimBatch(e.scope, { limit: 10, worker: 'elsewhere', leaseMs: 200 });
+    await e.local('items').where({ id: 'item-1' }).update({ ...amountLater, updated_at: at(20) });
+    await runner.pollCycle();
+    const [newer] = (await listOutbox(e.scope, { status: 'pending' })).filter((r) => r.recordKey === 'item-1');
+    await new Promise((r) => setTimeout(r, 250));
+    return { older: out!, newer: newer! };
+  }
+
+  it('refused as a mapping error: the newer write sends its changes too, and the target ends where the source is', async () => {
+    engine = await startEngine({ backend, items: [{ id: 'item-1', name: 'A', amount: 1, updated_at: at(0) }] });
+    await engine.settle();
+    const { older, newer } = await changeWhileInFlight(engine, { amount: 2 });
+    // Planned from the state the write in flight agrees on: the name is not sent again.
+    expect((newer.payload as { values: Record<string, unknown> }).values).not.toHaveProperty('name');
+    engine.target.reject({ key: 'item-1', status: 400, count: 1 });
+    await engine.settle();
+
+    expect(engine.target.record('item-1')?.fields).toMatchObject({ name: 'B', amount: 2 });
+    expect((await getOutboxRow(engine.scope, older.id))?.status).toBe('failed');
+    expect((await getOutboxRow(engine.scope, newer.id))?.status).toBe('done');
+    const carried = (await engine.audit()).filter((e) => e.action === 'write.carried');
+    expect(carried.map((e) => [e.idempotencyKey, e.decision])).toEqual([[newer.idempotencyKey, { from: older.idempotencyKey, properties: ['name'] }]]);
+    expect(carried[0]?.after).toMatchObject({ name: 'B', amount: 2 });
+  });
+
+  it('to be retried: the newer write replaces it, so the older version never lands after the newer one', async () => {
+    engine = await startEngine({ backend, items: [{ id: 'item-1', name: 'A', amount: 1, updated_at: at(0) }] });
+    await engine.settle();
+    const { older, newer } = await changeWhileInFlight(engine, { name: 'C', amount: 2 });
+    // Every attempt of the connector's one call fails: the outbox retries the write later.
+    engine.target.scriptFault({ kind: 'server_error', count: 3, pathContains: '/records/batch' });
+    await engine.settle();
+
+    expect(engine.target.record('item-1')?.fields).toMatchObject({ name: 'C', amount: 2 });
+    // The create, then one update: B never landed.
+    expect(engine.target.stats().writes['item-1']).toBe(2);
+    expect((await getOutboxRow(engine.scope, older.id))?.status).toBe('superseded');
+    const audit = await engine.audit();
+    expect(audit.filter((e) => e.idempotencyKey === older.idempotencyKey).map((e) => e.action)).toEqual(['write.intent', 'write.failed', 'write.superseded']);
+    // The newer write took the older one's place (a re-read of the record may plan it afresh, from the last agreed state).
+    expect(audit.filter((e) => e.idempotencyKey === newer.idempotencyKey).map((e) => e.action).slice(0, 2)).toEqual(['write.intent', 'write.carried']);
+    expect(engine.runtime.runners[0]!.progress).toMatchObject({ retried: 0 });
   });
 });

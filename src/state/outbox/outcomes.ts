@@ -52,6 +52,14 @@ export async function retryLater(scope: Scope, ids: readonly number[], delayMs: 
   });
 }
 
+/**
+ * These writes will never be sent: a newer write of each record now carries their changes (they
+ * were to be retried). Returns how many rows changed.
+ */
+export async function supersedeClaimed(scope: Scope, ids: readonly number[]): Promise<number> {
+  return updateClaimed(scope, ids, { status: 'superseded', claimed_by: null, claimed_until: null });
+}
+
 /** Terminal failure of these records (mapping, conflict): never retried. */
 export async function failOutbox(scope: Scope, ids: readonly number[], why: AttemptError): Promise<number> {
   return updateClaimed(scope, ids, {
