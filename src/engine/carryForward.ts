@@ -1,10 +1,11 @@
 /**
  * A write planned while an older write of its record is in flight starts from the state that the
  * older write agrees on (see `inFlight` in the planner), so it carries only what changed since.
- * When the older write then comes back without reaching the target (to be retried, dead-lettered
- * or failed), its changes would be lost behind the newer one, whose base records them as agreed.
- * They are folded into the newer write instead, the newer value of a property winning: the result
- * is the write the planner would have made had the older one never been in flight.
+ * When the older write then comes back without reaching the target (to be retried, parked for a
+ * reconnect, dead-lettered or failed), its changes would be lost behind the newer one, whose base
+ * records them as agreed. They are folded into the newer write instead, the newer value of a
+ * property winning: the result is the write the planner would have made had the older one never
+ * been in flight.
  */
 import type { AuditInput } from '../state/audit.js';
 import type { OutboxRow } from '../state/outbox/rows.js';

@@ -164,7 +164,7 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
   const linkInputs: LinkInput[] = [];
   /** The payload of each entry of `linkInputs`, and whether the write created the target record. */
   const linked: Array<{ payload: WritePayload; created: boolean }> = [];
-  /** Writes to be retried that a newer write of their record now carries instead. */
+  /** Writes to be sent again that a newer write of their record now carries instead. */
   const replaced = new Set<number>();
   const retryDelay = (row: OutboxRow, f: Failure): number => f.retryAfterMs ?? (batchDelay ??= backoffDelay(ctx.retry, row.attempts));
 
@@ -226,18 +226,20 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
     if (okIds.length) summary.ok = await completeOutbox(tx, okIds);
     if (bases.length) await saveFieldBases(tx, bases);
     const now = tx.now();
-    const carried = await carryForward(tx, ctx.pipeline, [...retries.map((r) => ({ row: r.row, notBefore: now + r.delay })), ...dead, ...terminal]);
+    const carried = await carryForward(tx, ctx.pipeline, [...retries.map((r) => ({ row: r.row, notBefore: now + r.delay })), ...authRows.map((row) => ({ row })), ...dead, ...terminal]);
     audit.push(...carried.audit);
-    for (const r of retries) {
-      const successor = carried.into.get(r.row.id);
-      if (!successor) {
-        summary.retried += await retryLater(tx, [r.row.id], r.delay, { errorClass: r.f.errorClass, error: r.f.message });
-      } else if (await supersedeClaimed(tx, [r.row.id])) {
-        replaced.add(r.row.id);
-        // Retrying it as well would send the record's older version after its newer one.
-        audit.push({ ...auditBase(ctx, r.row), action: 'write.superseded', decision: { supersededBy: successor.idempotencyKey } });
-      }
-    }
+    // A write to be sent again whose changes a newer write now carries is superseded by it:
+    // sending it as well would put the record's older version after (or beside) its newer one.
+    const supersededByNewer = async (row: OutboxRow): Promise<boolean> => {
+      const successor = carried.into.get(row.id);
+      if (!successor || !(await supersedeClaimed(tx, [row.id]))) return false;
+      replaced.add(row.id);
+      audit.push({ ...auditBase(ctx, row), action: 'write.superseded', decision: { supersededBy: successor.idempotencyKey } });
+      return true;
+    };
+    for (const r of retries) if (!(await supersededByNewer(r.row))) summary.retried += await retryLater(tx, [r.row.id], r.delay, { errorClass: r.f.errorClass, error: r.f.message });
+    const parkIds: number[] = [];
+    for (const row of authRows) if (!(await supersededByNewer(row))) parkIds.push(row.id);
     if (dead.length) {
       if (ctx.deadLetter) {
         for (const d of dead) summary.deadLettered += (await moveToDeadLetter(tx, [d.row.id], { errorClass: 'transient', error: `retries exhausted after ${d.row.attempts} attempts: ${d.f.message}` })).length;
@@ -267,7 +269,7 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
     }
     if (authRows.length) {
       const reason = (outcomes[rows.indexOf(authRows[0] as OutboxRow)] as Failure).message;
-      const { parked } = await markNeedsReconnect(tx, { connection: ctx.connection, connector: ctx.connector, reason, inFlightIds: authRows.map((r) => r.id) });
+      const { parked } = await markNeedsReconnect(tx, { connection: ctx.connection, connector: ctx.connector, reason, inFlightIds: parkIds });
       summary.pausedForAuth = parked;
     }
     await recordDeliveries(tx, attempts);

@@ -5,7 +5,8 @@
  */
 import { claimBatch } from '../../src/state/outbox/claim.js';
 import { getOutboxRow, listOutbox } from '../../src/state/outbox/queries.js';
-import { startEngine, type Engine } from './support/engine.js';
+import { getConnection, markReconnected } from '../../src/state/connections.js';
+import { CONNECTION, startEngine, type Engine } from './support/engine.js';
 
 let engine: Engine | undefined;
 
@@ -142,5 +143,22 @@ describe.each(['sqlite', 'postgres'] as const)('an older write that comes back u
     // The newer write took the older one's place (a re-read of the record may plan it afresh, from the last agreed state).
     expect(audit.filter((e) => e.idempotencyKey === newer.idempotencyKey).map((e) => e.action).slice(0, 2)).toEqual(['write.intent', 'write.carried']);
     expect(engine.runtime.runners[0]!.progress).toMatchObject({ retried: 0 });
+  });
+
+  it('parked until the connection is reconnected: the newer write waits in its place and lands alone', async () => {
+    engine = await startEngine({ backend, items: [{ id: 'item-1', name: 'A', amount: 1, updated_at: at(0) }] });
+    await engine.settle();
+    const { older, newer } = await changeWhileInFlight(engine, { name: 'C', amount: 2 });
+    engine.target.setFaults({ revoked: true });
+    await engine.runtime.runOnce();
+    expect((await getConnection(engine.scope, CONNECTION))?.status).toBe('needs_reconnect');
+    expect((await getOutboxRow(engine.scope, older.id))?.status).toBe('superseded');
+    expect((await getOutboxRow(engine.scope, newer.id))?.payload).toMatchObject({ values: { name: 'C', amount: 2 } });
+
+    engine.target.setFaults({ revoked: false });
+    await markReconnected(engine.scope, CONNECTION);
+    await engine.settle();
+    expect(engine.target.record('item-1')?.fields).toMatchObject({ name: 'C', amount: 2 });
+    expect(engine.target.stats().writes['item-1']).toBe(2);
   });
 });
