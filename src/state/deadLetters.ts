@@ -1,14 +1,26 @@
 /**
  * The dead letter queue: writes whose retries ran out. Operators list and inspect them, then
  * replay (back to the outbox as `pending`, same idempotency key, attempts reset) or discard.
- * Replayed and discarded letters are kept as history.
+ * Replayed, discarded and superseded letters are kept as history.
  */
 import { IDS_PER_STATEMENT, chunks } from './batching.js';
 import { fromJson, toJson, toNumber, toNumberOrNull } from './columns.js';
 import type { Scope } from './scope.js';
 import { tables } from './tables.js';
 
-export type DeadLetterStatus = 'open' | 'replayed' | 'discarded';
+/**
+ * `superseded`: not replayed, because a newer write of the record was queued after it; that write
+ * was planned from a state without this one's changes, so it carries them where they still hold,
+ * and replaying this one would send the record's older values over newer ones.
+ */
+export type DeadLetterStatus = 'open' | 'replayed' | 'discarded' | 'superseded';
+
+export interface ReplayResult {
+  /** Outbox ids of the writes queued again. */
+  queued: number[];
+  /** Letters closed instead of replayed, with the idempotency key of the newest write of their record. */
+  superseded: Array<{ id: number; recordKey: string; newerKey: string }>;
+}
 
 export interface DeadLetter {
   id: number;
@@ -87,17 +99,34 @@ export async function getDeadLetter(scope: Scope, id: number): Promise<DeadLette
 
 /**
  * Sends open dead letters back to the outbox as due `pending` writes with their original
- * idempotency key (re-creating the outbox row if retention removed it). Returns the outbox ids.
+ * idempotency key (re-creating the outbox row if retention removed it). A letter whose record has
+ * a newer write in the outbox is closed as `superseded` instead (see DeadLetterStatus).
  */
-export async function replayDeadLetters(scope: Scope, ids: readonly number[], by: string): Promise<number[]> {
+export async function replayDeadLetters(scope: Scope, ids: readonly number[], by: string): Promise<ReplayResult> {
   return scope.transaction(async (tx) => {
     const now = tx.now();
-    const outboxIds: number[] = [];
+    const result: ReplayResult = { queued: [], superseded: [] };
+    const close = (letterIds: number[], status: DeadLetterStatus) =>
+      letterIds.length ? tx.db(tables.deadLetters).where({ tenant: tx.tenant }).whereIn('id', letterIds).update({ status, resolved_at: now, resolved_by: by }) : undefined;
     for (const part of chunks(ids, IDS_PER_STATEMENT)) {
       const q = tx.db(tables.deadLetters).where({ tenant: tx.tenant, status: 'open' }).whereIn('id', part);
       if (tx.dialect === 'postgres') q.forUpdate();
       const letters = (await q).map((r: Record<string, unknown>) => fromRow(tx, r));
+      const replayed: number[] = [];
+      const superseded: number[] = [];
       for (const l of letters) {
+        const newer = (await tx
+          .db(tables.outbox)
+          .where({ tenant: tx.tenant, pipeline: l.pipeline, record_key: l.recordKey })
+          .andWhere('id', '>', l.outboxId)
+          .orderBy('id', 'desc')
+          .first('idempotency_key')) as { idempotency_key: string } | undefined;
+        if (newer) {
+          superseded.push(l.id);
+          result.superseded.push({ id: l.id, recordKey: l.recordKey, newerKey: newer.idempotency_key });
+          continue;
+        }
+        replayed.push(l.id);
         const [row] = await tx
           .db(tables.outbox)
           .insert({
@@ -129,17 +158,12 @@ export async function replayDeadLetters(scope: Scope, ids: readonly number[], by
             updated_at: now,
           })
           .returning(['id']);
-        outboxIds.push(toNumber((row as { id: unknown }).id));
+        result.queued.push(toNumber((row as { id: unknown }).id));
       }
-      if (letters.length > 0) {
-        await tx
-          .db(tables.deadLetters)
-          .where({ tenant: tx.tenant })
-          .whereIn('id', letters.map((l) => l.id))
-          .update({ status: 'replayed', resolved_at: now, resolved_by: by });
-      }
+      await close(replayed, 'replayed');
+      await close(superseded, 'superseded');
     }
-    return outboxIds;
+    return result;
   });
 }
 

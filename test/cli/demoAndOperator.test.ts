@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { claimBatch, enqueueOutbox, moveToDeadLetter, openStore } from '../../src/state/index.js';
+import { writes } from '../state/fixtures.js';
 
 const bin = path.resolve('bin/syncd');
 
@@ -42,6 +44,30 @@ describe('syncd demo and the operator commands on its store', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain('name the dead letters to replay');
     expect(r.err).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('syncd dlq replay', () => {
+  it('replays the letters that are still current and says which ones a newer write replaced', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'syncd-dlq-'));
+    const file = path.join(dir, 'state.db');
+    const store = openStore({ url: file, env: {} });
+    try {
+      await store.migrate();
+      const t = store.forTenant('default');
+      await enqueueOutbox(t, writes(2));
+      const claimed = await claimBatch(t, { limit: 2, worker: 'w', leaseMs: 1000 });
+      await moveToDeadLetter(t, claimed.map((r) => r.id), { errorClass: 'transient' });
+      await enqueueOutbox(t, writes(1, 0, { contentVersion: 'v2' }));
+    } finally {
+      await store.close();
+    }
+    const r = syncd(['dlq', 'replay', '--all', '--store', file]);
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('queued 1 write(s) again');
+    expect(r.out).toMatch(/dead letter 1 \(record q-0\) not replayed: the record has a newer write \(\S+\), planned without this one's success, which replaces it/);
   });
 });
 

@@ -175,7 +175,8 @@ describe('error classes through the engine', () => {
     expect((await queueDepth(engine.scope)).byStatus).toMatchObject({ pending: 0, dead: 5, done: 0 });
 
     const replayed = await replayDeadLetters(engine.scope, letters.map((l) => l.id), 'operator:test');
-    expect(replayed).toHaveLength(5);
+    expect(replayed).toEqual({ queued: expect.any(Array), superseded: [] });
+    expect(replayed.queued).toHaveLength(5);
     await engine.settle();
     await engine.settle();
     expect(await listDeadLetters(engine.scope, { pipeline: 'items-to-target' })).toStrictEqual([]);

@@ -52,13 +52,13 @@ describe.each(backends)('dead letters on %s', (backend) => {
     const claimed = await claimBatch(t, { limit: 2, worker: 'w', leaseMs: 1000 });
     const ids = await moveToDeadLetter(t, claimed.map((r) => r.id), { errorClass: 'transient' });
     h.clock.advance(1000);
-    const outboxIds = await replayDeadLetters(t, [ids[0]!], 'operator:ana');
-    expect(outboxIds).toEqual([claimed[0]!.id]);
+    const { queued } = await replayDeadLetters(t, [ids[0]!], 'operator:ana');
+    expect(queued).toEqual([claimed[0]!.id]);
     const row = await getOutboxByKey(t, claimed[0]!.idempotencyKey);
     expect(row).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: h.clock.now, lastError: null });
     expect(await getDeadLetter(t, ids[0]!)).toMatchObject({ status: 'replayed', resolvedBy: 'operator:ana', resolvedAt: h.clock.now });
     // A replayed letter is not replayed twice.
-    expect(await replayDeadLetters(t, [ids[0]!], 'operator:ana')).toEqual([]);
+    expect(await replayDeadLetters(t, [ids[0]!], 'operator:ana')).toEqual({ queued: [], superseded: [] });
     const again = await claimBatch(t, { limit: 5, worker: 'w', leaseMs: 1000 });
     expect(again.map((r) => r.idempotencyKey)).toEqual([claimed[0]!.idempotencyKey]);
   });
@@ -69,8 +69,23 @@ describe.each(backends)('dead letters on %s', (backend) => {
     const [row] = await claimBatch(t, { limit: 1, worker: 'w', leaseMs: 1000 });
     const [letterId] = await moveToDeadLetter(t, [row!.id], { errorClass: 'transient' });
     await t.db(tables.outbox).where({ tenant: t.tenant, id: row!.id }).del();
-    const [newId] = await replayDeadLetters(t, [letterId!], 'op');
+    const [newId] = (await replayDeadLetters(t, [letterId!], 'op')).queued;
     expect(await getOutboxByKey(t, row!.idempotencyKey)).toMatchObject({ id: newId, status: 'pending', payload: row!.payload });
+  });
+
+  it('replay closes a letter as superseded when a newer write of its record was queued after it', async () => {
+    const t = h.tenant();
+    await enqueueOutbox(t, writes(2));
+    const claimed = await claimBatch(t, { limit: 2, worker: 'w', leaseMs: 1000 });
+    const ids = await moveToDeadLetter(t, claimed.map((r) => r.id), { errorClass: 'transient' });
+    // q-0 changed again after its write died: replaying the dead write would send older values.
+    const [newer] = writes(1, 0, { contentVersion: 'v2' });
+    await enqueueOutbox(t, [newer!]);
+    const result = await replayDeadLetters(t, ids, 'op');
+    expect(result).toEqual({ queued: [claimed[1]!.id], superseded: [{ id: ids[0], recordKey: 'q-0', newerKey: newer!.idempotencyKey }] });
+    expect(await getDeadLetter(t, ids[0]!)).toMatchObject({ status: 'superseded', resolvedBy: 'op' });
+    expect(await getOutboxByKey(t, claimed[0]!.idempotencyKey)).toMatchObject({ status: 'dead' });
+    expect(await listDeadLetters(t, { status: 'superseded' })).toHaveLength(1);
   });
 
   it('discard closes letters for good', async () => {
@@ -81,7 +96,7 @@ describe.each(backends)('dead letters on %s', (backend) => {
     expect(await discardDeadLetters(t, ids, 'op')).toBe(2);
     expect(await listDeadLetters(t)).toEqual([]);
     expect((await listDeadLetters(t, { status: 'discarded' })).map((l) => l.resolvedBy)).toEqual(['op', 'op']);
-    expect(await replayDeadLetters(t, ids, 'op')).toEqual([]);
+    expect(await replayDeadLetters(t, ids, 'op')).toEqual({ queued: [], superseded: [] });
   });
 
   it('purges done rows past retention only', async () => {

@@ -80,8 +80,9 @@ export async function runDlq(args: StoreArgs & { action: 'list' | 'replay' | 'di
     if (args.all) ids = (await listDeadLetters(scope, args.pipeline ? { pipeline: args.pipeline } : {})).map((l) => l.id);
     if (ids.length === 0) throw new UserError(`name the dead letters to ${args.action} (ids from \`syncd dlq list\`), or pass --all`);
     if (args.action === 'replay') {
-      const replayed = await replayDeadLetters(scope, ids, args.by);
-      io.out(`queued ${replayed.length} write(s) again with their original idempotency keys; a running \`syncd run\` delivers them\n`);
+      const { queued, superseded } = await replayDeadLetters(scope, ids, args.by);
+      io.out(`queued ${queued.length} write(s) again with their original idempotency keys; a running \`syncd run\` delivers them\n`);
+      for (const s of superseded) io.out(`dead letter ${s.id} (record ${s.recordKey}) not replayed: the record has a newer write (${s.newerKey}), planned without this one's success, which replaces it; closed as superseded\n`);
     } else {
       const n = await discardDeadLetters(scope, ids, args.by);
       io.out(`discarded ${n} dead letter(s)\n`);

@@ -26,7 +26,7 @@ const status: CliCommand = {
 
 const dlq: CliCommand = {
   name: 'dlq',
-  summary: 'Dead letter queue: list, replay (same idempotency keys) or discard writes that exhausted their retries',
+  summary: 'Dead letter queue: list, replay (same idempotency keys) or discard writes that exhausted their retries; a letter whose record has a newer write is closed as superseded, not replayed',
   positionals: [
     { name: 'action', describe: 'list | replay | discard', array: false, required: true, choices: ['list', 'replay', 'discard'] },
     { name: 'ids', describe: 'Dead letter ids', array: true, type: 'number' },
