@@ -23,6 +23,31 @@ describe('compileExpression', () => {
     expect((err as ExpressionError).code).toBe('D2015');
   });
 
+  it('fails a runaway expression with its time budget', async () => {
+    // A tail call: JSONata runs it in constant depth, so only the time budget stops it.
+    const e = compileExpression('($loop := function($n) { $n = 0 ? 0 : $loop($n - 1) }; $loop(100000000))', 'transforms[0]', { timeoutMs: 50 });
+    const started = Date.now();
+    const err = await e.evaluate({}).catch((x: unknown) => x);
+    expect(err).toBeInstanceOf(ExpressionError);
+    expect((err as ExpressionError).code).toBe('D1012');
+    expect((err as ExpressionError).message).toBe('transforms[0]: the expression ran past its time budget');
+    // Run twice (see the next test), not forever.
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('runs an evaluation once more when a stall, not the expression, used up its time', async () => {
+    let stalls = 1;
+    // A bound function that blocks the thread the first time, as a long GC pause would.
+    const stall = () => {
+      const until = Date.now() + (stalls-- > 0 ? 120 : 0);
+      while (Date.now() < until);
+      return 'ok';
+    };
+    const e = compileExpression('[1, 2, 3].($stall())', 'transforms[0]', { timeoutMs: 50 });
+    expect(plain(await e.evaluate({}, { stall }))).toEqual(['ok', 'ok', 'ok']);
+    expect(stalls).toBeLessThan(0);
+  });
+
   it('passes bindings to compiled expressions', async () => {
     const e = compileExpression('{"id": id, "idProperty": $idProperty}', 'body');
     await expect(e.evaluate({ id: 'x' }, { idProperty: 'k' })).resolves.toEqual({ id: 'x', idProperty: 'k' });
