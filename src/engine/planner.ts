@@ -201,11 +201,36 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
       }
     }
 
-    // 4. Field values on both sides, keyed by canonical name.
+    // 4. Field values on both sides, keyed by canonical name. A failing `expr` fails its record
+    // alone, like a failing transform: a page must never be held up by one bad record.
     const sourceValues: Record<string, unknown> = {};
+    let failedField: { field: string; err: unknown } | undefined;
     for (const f of ctx.plan.fields) {
-      const v = f.read(p.transformed, bindings);
-      sourceValues[f.name] = v instanceof Promise ? await v : v;
+      try {
+        const v = f.read(p.transformed, bindings);
+        sourceValues[f.name] = v instanceof Promise ? await v : v;
+      } catch (err) {
+        failedField = { field: f.name, err };
+        break;
+      }
+    }
+    if (failedField) {
+      out.counts.failed++;
+      out.reconciliation.push({
+        kind: 'mapping',
+        pipeline: ctx.pipeline,
+        recordKey: localKey ?? p.sourceKey,
+        ...(link ? { linkId: link.id } : {}),
+        field: failedField.field,
+        payload: {
+          stage: 'field',
+          message: failedField.err instanceof Error ? failedField.err.message : String(failedField.err),
+          record: p.record.fields,
+          action: 'fix the expression or the source value; the record is planned again when it changes, or re-read it with `syncd backfill`',
+        },
+        dedupeKey: `field:${ctx.pipeline}:${localKey ?? p.sourceKey}:${failedField.field}`,
+      });
+      continue;
     }
     const pending = link ? (inFlight.get(link.local.key) as WritePayload | undefined) : undefined;
     const pendingBase = pending?.base;

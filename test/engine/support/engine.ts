@@ -34,6 +34,8 @@ export interface EngineOptions {
   items?: ItemRow[];
   target?: RecordsTargetOptions;
   backend?: Backend;
+  /** The pipeline file. @defaultValue the fixture's items-to-target.yaml */
+  pipeline?: string;
 }
 
 export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
@@ -43,7 +45,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   await createItems(local);
   if (opts.items) await insertItems(local, opts.items);
   const env = { ...fixtureEnv(target, urls.local), SYNCD_SECRET_KEY: urls.secretKey };
-  const project = await loadProject(['test/fixtures/target/connector.yaml', 'test/fixtures/target/local.yaml', 'test/fixtures/target/items-to-target.yaml']);
+  const project = await loadProject(['test/fixtures/target/connector.yaml', 'test/fixtures/target/local.yaml', opts.pipeline ?? 'test/fixtures/target/items-to-target.yaml']);
   const runtime = await Runtime.create({ project, store: urls.store, env });
   const scope = runtime.store.forTenant('default');
   return {
