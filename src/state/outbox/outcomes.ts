@@ -54,7 +54,7 @@ export async function retryLater(scope: Scope, ids: readonly number[], delayMs: 
 
 /**
  * These writes will never be sent: a newer write of each record now carries their changes (they
- * were to be retried). Returns how many rows changed.
+ * were to be sent again: retried, or parked for a reconnect). Returns how many rows changed.
  */
 export async function supersedeClaimed(scope: Scope, ids: readonly number[]): Promise<number> {
   return updateClaimed(scope, ids, { status: 'superseded', claimed_by: null, claimed_until: null });
