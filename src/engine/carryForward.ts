@@ -38,8 +38,9 @@ export async function carryForward(scope: Scope, pipeline: string, unsent: Reado
       if (n.recordKey !== row.recordKey || n.id <= row.id || n.operation !== row.operation || payload.targetId !== older.targetId) continue;
       const added = Object.keys(older.values).filter((k) => !Object.hasOwn(payload.values, k));
       const values = { ...older.values, ...payload.values };
-      if (!(await reviseWaitingWrite(scope, n.id, { payload: { ...payload, values }, ...(notBefore !== undefined ? { notBefore } : {}) }))) continue;
-      n.payload = { ...payload, values };
+      const revised: WritePayload = { ...payload, values };
+      if (!(await reviseWaitingWrite(scope, n.id, { payload: revised, ...(notBefore !== undefined ? { notBefore } : {}) }))) continue;
+      n.payload = revised;
       out.into.set(row.id, n);
       out.audit.push({
         actor: `pipeline:${pipeline}`,

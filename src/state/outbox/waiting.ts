@@ -2,6 +2,7 @@
  * Writes still waiting to be sent (`pending`, or `waiting_auth` while their connection is
  * paused), read and revised while an older write of the same record settles.
  */
+import { IDS_PER_STATEMENT, chunks } from '../batching.js';
 import { toJson } from '../columns.js';
 import { placeholders, runRaw } from '../raw.js';
 import type { Scope } from '../scope.js';
@@ -13,15 +14,21 @@ export async function waitingWritesAfter(scope: Scope, pipeline: string, older: 
   if (older.length === 0) return [];
   const after = new Map<string, number>();
   for (const o of older) after.set(o.recordKey, Math.min(after.get(o.recordKey) ?? Number.POSITIVE_INFINITY, o.id));
-  const keys = [...after.keys()];
-  const { rows } = await runRaw<Record<string, unknown>>(
-    scope,
-    `select * from ${tables.outbox}
-     where tenant = ? and pipeline = ? and record_key in (${placeholders(keys.length)}) and status in ('pending', 'waiting_auth')
-     order by id`,
-    [scope.tenant, pipeline, ...keys],
-  );
-  return rows.map((r) => outboxRowFrom(scope.dialect, r)).filter((r) => r.id > (after.get(r.recordKey) as number));
+  const out: OutboxRow[] = [];
+  for (const part of chunks([...after.keys()], IDS_PER_STATEMENT)) {
+    const { rows } = await runRaw<Record<string, unknown>>(
+      scope,
+      `select * from ${tables.outbox}
+       where tenant = ? and pipeline = ? and record_key in (${placeholders(part.length)}) and status in ('pending', 'waiting_auth')
+       order by id`,
+      [scope.tenant, pipeline, ...part],
+    );
+    for (const r of rows) {
+      const row = outboxRowFrom(scope.dialect, r);
+      if (row.id > (after.get(row.recordKey) as number)) out.push(row);
+    }
+  }
+  return out.sort((a, b) => a.id - b.id);
 }
 
 /**
