@@ -114,6 +114,27 @@ describe('SQLite store file', () => {
     }
   });
 
+  it('creates a new store with 16 KiB pages and keeps the page size of an existing one', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'syncd-pages-'));
+    const existing = path.join(dir, 'existing.db');
+    const old = new Database(existing);
+    old.pragma('journal_mode = WAL');
+    old.exec('create table t (x integer)');
+    old.close();
+    const fresh = openStore({ url: path.join(dir, 'fresh.db'), env: {} });
+    const reopened = openStore({ url: existing, env: {} });
+    try {
+      await fresh.migrate();
+      await reopened.migrate();
+      expect(await fresh.knex.raw('pragma page_size')).toEqual([{ page_size: 16384 }]);
+      expect(await reopened.knex.raw('pragma page_size')).toEqual([{ page_size: 4096 }]);
+    } finally {
+      await fresh.close();
+      await reopened.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('takes the write lock when a transaction begins, so two processes never deadlock on upgrade', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'syncd-lock-'));
     const file = path.join(dir, 'state.db');
