@@ -237,7 +237,7 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
       audit.push({ ...auditBase(ctx, row), action: 'write.superseded', decision: { supersededBy: successor.idempotencyKey } });
       return true;
     };
-    for (const r of retries) if (!(await supersededByNewer(r.row))) summary.retried += await retryLater(tx, [r.row.id], r.delay, { errorClass: r.f.errorClass, error: r.f.message });
+    for (const r of retries) if (!(await supersededByNewer(r.row))) summary.retried += await retryLater(tx, [r.row.id], r.delay, { errorClass: r.f.errorClass, error: r.f.message }, now);
     const parkIds: number[] = [];
     for (const row of authRows) if (!(await supersededByNewer(row))) parkIds.push(row.id);
     if (dead.length) {

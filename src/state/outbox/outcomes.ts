@@ -40,11 +40,15 @@ export async function completeOutbox(scope: Scope, ids: readonly number[]): Prom
   return updateClaimed(scope, ids, { status: 'done', claimed_by: null, claimed_until: null, last_error_class: null, last_error: null });
 }
 
-/** Puts writes back to `pending`, due after `delayMs` (the caller computes backoff and jitter). */
-export async function retryLater(scope: Scope, ids: readonly number[], delayMs: number, why: AttemptError): Promise<number> {
+/**
+ * Puts writes back to `pending`, due `delayMs` after `from` (the caller computes backoff and
+ * jitter). Writes settled together pass one `from`, so they come due in the same millisecond and
+ * are claimed together again.
+ */
+export async function retryLater(scope: Scope, ids: readonly number[], delayMs: number, why: AttemptError, from = scope.now()): Promise<number> {
   return updateClaimed(scope, ids, {
     status: 'pending',
-    next_attempt_at: scope.now() + Math.max(0, Math.floor(delayMs)),
+    next_attempt_at: from + Math.max(0, Math.floor(delayMs)),
     claimed_by: null,
     claimed_until: null,
     last_error_class: why.errorClass,
