@@ -16,7 +16,18 @@ export function jsonColumn(table: Knex.CreateTableBuilder, dialect: Dialect, nam
  * turn it into a PostgreSQL array literal.
  */
 export function toJson(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
+  if (value === undefined) return null;
+  const text = JSON.stringify(value);
+  // JSON.stringify writes a lone surrogate (a string cut inside an emoji) as a `\udXXX` escape,
+  // which PostgreSQL's JSON parser refuses, failing the whole statement. Such strings are stored
+  // with U+FFFD instead, as text columns store them. The check is a substring search; the slow
+  // path runs only when the text has `\ud` in it.
+  return text.includes('\\ud') ? JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? wellFormed(v) : v)) : text;
+}
+
+/** A string with its lone surrogates replaced by U+FFFD (`String.prototype.toWellFormed`). */
+export function wellFormed(s: string): string {
+  return (s as string & { toWellFormed(): string }).toWellFormed();
 }
 
 /** Decodes a JSON column read back from either dialect. */

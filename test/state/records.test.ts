@@ -82,6 +82,26 @@ describe.each(backends)('operator records on %s', (backend) => {
     });
   });
 
+  describe('audit values', () => {
+    it('keep every character of text and JSON columns, and read null and absent values back alike', async () => {
+      const t = h.tenant();
+      const awkward = 'quote " backslash \\ newline \n tab \t umlaut ü emoji 🚀 {"not": "json"} [1, 2]';
+      await appendAudit(t, [
+        { actor: `operator:${awkward}`, action: 'merge.decision', pipeline: 'p', recordKey: 'r-1', before: { text: awkward, n: 1.5, big: 2 ** 53 - 1, list: [null, true] }, after: awkward, decision: [awkward] },
+        { actor: 'operator:x', action: 'merge.decision', pipeline: 'p', recordKey: 'r-2', before: null },
+        // A lone surrogate (a string cut inside an emoji) is stored as U+FFFD, in text and in JSON.
+        { actor: 'operator:\ud83d', action: 'merge.decision', pipeline: 'p', recordKey: 'r-3', after: { name: 'cut \ud83d' } },
+      ]);
+      const [first] = await queryAudit(t, { recordKey: 'r-1' });
+      expect(first).toMatchObject({ actor: `operator:${awkward}`, before: { text: awkward, n: 1.5, big: 2 ** 53 - 1, list: [null, true] }, after: awkward, decision: [awkward] });
+      const [second] = await queryAudit(t, { recordKey: 'r-2' });
+      expect([second?.before, second?.after, second?.decision]).toEqual([null, null, null]);
+      const [third] = await queryAudit(t, { recordKey: 'r-3' });
+      expect(third?.actor).toMatch(/^operator:\ufffd+$/);
+      expect((third?.after as { name: string }).name).toMatch(/^cut \ufffd+$/);
+    });
+  });
+
   describe('webhook inbox', () => {
     it('accepts each event once per connection and hands it to one worker', async () => {
       const t = h.tenant();
