@@ -77,7 +77,6 @@ async function insertRecordset<Row, Out>(scope: Scope, spec: BulkInsert<Row>, ro
   return out;
 }
 
-
 /** The jsonb columns of each table, read from the catalog once per process (migrations fix them). */
 const jsonColumnsByTable = new Map<string, Promise<Set<string>>>();
 
