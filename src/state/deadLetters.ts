@@ -4,6 +4,8 @@
  * Replayed, discarded and superseded letters are kept as history.
  */
 import { IDS_PER_STATEMENT, chunks } from './batching.js';
+import { bulkInsert } from './bulkInsert.js';
+import { OUTBOX_COLUMNS } from './outbox/enqueue.js';
 import { fromJson, toJson, toNumber, toNumberOrNull } from './columns.js';
 import type { Scope } from './scope.js';
 import { tables } from './tables.js';
@@ -112,59 +114,71 @@ export async function replayDeadLetters(scope: Scope, ids: readonly number[], by
       const q = tx.db(tables.deadLetters).where({ tenant: tx.tenant, status: 'open' }).whereIn('id', part);
       if (tx.dialect === 'postgres') q.forUpdate();
       const letters = (await q).map((r: Record<string, unknown>) => fromRow(tx, r));
+      const newest = await newestWrites(tx, letters);
+      const replay: DeadLetter[] = [];
       const replayed: number[] = [];
       const superseded: number[] = [];
+      const writes = new Set<string>();
       for (const l of letters) {
-        const newer = (await tx
-          .db(tables.outbox)
-          .where({ tenant: tx.tenant, pipeline: l.pipeline, record_key: l.recordKey })
-          .andWhere('id', '>', l.outboxId)
-          .orderBy('id', 'desc')
-          .first('idempotency_key')) as { idempotency_key: string } | undefined;
-        if (newer) {
+        const newer = newest.get(recordOf(l));
+        if (newer && newer.id > l.outboxId) {
           superseded.push(l.id);
-          result.superseded.push({ id: l.id, recordKey: l.recordKey, newerKey: newer.idempotency_key });
+          result.superseded.push({ id: l.id, recordKey: l.recordKey, newerKey: newer.key });
           continue;
         }
         replayed.push(l.id);
-        const [row] = await tx
-          .db(tables.outbox)
-          .insert({
-            tenant: tx.tenant,
-            idempotency_key: l.idempotencyKey,
-            pipeline: l.pipeline,
-            connection: l.connection,
-            operation: l.operation,
-            object: l.object,
-            record_key: l.recordKey,
-            payload: toJson(l.payload),
-            content_version: l.contentVersion,
-            correlation_id: l.correlationId,
-            status: 'pending',
-            attempts: 0,
-            next_attempt_at: now,
-            created_at: now,
-            updated_at: now,
-          })
-          .onConflict(['tenant', 'pipeline', 'record_key', 'idempotency_key'])
-          .merge({
-            status: 'pending',
-            attempts: 0,
-            next_attempt_at: now,
-            claimed_by: null,
-            claimed_until: null,
-            last_error_class: null,
-            last_error: null,
-            updated_at: now,
-          })
-          .returning(['id']);
-        result.queued.push(toNumber((row as { id: unknown }).id));
+        // Two open letters of one write would be one upsert row twice, which PostgreSQL refuses.
+        const write = `${recordOf(l)}\u0000${l.idempotencyKey}`;
+        if (!writes.has(write)) replay.push(l);
+        writes.add(write);
       }
+      // Back to pending on its own outbox row (same idempotency key), or on a new row where
+      // retention removed it.
+      const returned = await bulkInsert<DeadLetter, { id: unknown; pipeline: string; record_key: string; idempotency_key: string }>(
+        tx,
+        {
+          table: tables.outbox,
+          columns: OUTBOX_COLUMNS,
+          values: (l) => [tx.tenant, l.idempotencyKey, l.pipeline, l.connection, l.operation, l.object, l.recordKey, toJson(l.payload), l.contentVersion, l.correlationId, 'pending', 0, now, now, now],
+          onConflict: `on conflict (tenant, pipeline, record_key, idempotency_key) do update set status = 'pending', attempts = 0, next_attempt_at = excluded.next_attempt_at,
+            claimed_by = null, claimed_until = null, last_error_class = null, last_error = null, updated_at = excluded.updated_at`,
+          returning: 'id, pipeline, record_key, idempotency_key',
+        },
+        replay,
+      );
+      const outboxIds = new Map(returned.map((r) => [`${r.pipeline}\u0000${r.record_key}\u0000${r.idempotency_key}`, toNumber(r.id)]));
+      for (const l of replay) result.queued.push(outboxIds.get(`${recordOf(l)}\u0000${l.idempotencyKey}`) as number);
       await close(replayed, 'replayed');
       await close(superseded, 'superseded');
     }
     return result;
   });
+}
+
+function recordOf(l: DeadLetter): string {
+  return `${l.pipeline}\u0000${l.recordKey}`;
+}
+
+/** The newest outbox write of each letter's record (any status), in a query per pipeline and chunk of records. */
+async function newestWrites(scope: Scope, letters: readonly DeadLetter[]): Promise<Map<string, { id: number; key: string }>> {
+  const newest = new Map<string, { id: number; key: string }>();
+  const byPipeline = new Map<string, Set<string>>();
+  for (const l of letters) {
+    const keys = byPipeline.get(l.pipeline);
+    if (keys) keys.add(l.recordKey);
+    else byPipeline.set(l.pipeline, new Set([l.recordKey]));
+  }
+  for (const [pipeline, keys] of byPipeline) {
+    for (const part of chunks([...keys], IDS_PER_STATEMENT)) {
+      const rows = (await scope.db(tables.outbox).where({ tenant: scope.tenant, pipeline }).whereIn('record_key', part).select('id', 'record_key', 'idempotency_key')) as Array<{ id: unknown; record_key: string; idempotency_key: string }>;
+      for (const r of rows) {
+        const record = `${pipeline}\u0000${r.record_key}`;
+        const id = toNumber(r.id);
+        if ((newest.get(record)?.id ?? -1) < id) newest.set(record, { id, key: r.idempotency_key });
+      }
+    }
+  }
+  return newest;
 }
 
 /** Gives up on open dead letters for good; returns how many were discarded. */

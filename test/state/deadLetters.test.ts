@@ -8,6 +8,7 @@ import {
   listDeadLetters,
   moveToDeadLetter,
   purgeDone,
+  queueDepth,
   replayDeadLetters,
   tables,
 } from '../../src/state/index.js';
@@ -86,6 +87,24 @@ describe.each(backends)('dead letters on %s', (backend) => {
     expect(await getDeadLetter(t, ids[0]!)).toMatchObject({ status: 'superseded', resolvedBy: 'op' });
     expect(await getOutboxByKey(t, claimed[0]!.idempotencyKey)).toMatchObject({ status: 'dead' });
     expect(await listDeadLetters(t, { status: 'superseded' })).toHaveLength(1);
+  });
+
+  it('replays more letters than one statement takes, superseded ones among them, each once', async () => {
+    const t = h.tenant();
+    await enqueueOutbox(t, writes(1200));
+    const claimed = await claimBatch(t, { limit: 1200, worker: 'w', leaseMs: 1000 });
+    const ids = await moveToDeadLetter(t, claimed.map((r) => r.id), { errorClass: 'transient' });
+    expect(ids).toHaveLength(1200);
+    // Records q-3, q-500 and q-1100 changed again after their writes died.
+    const newer = [3, 500, 1100].map((i) => writes(1, i, { contentVersion: 'v2' })[0]!);
+    await enqueueOutbox(t, newer);
+    const result = await replayDeadLetters(t, ids, 'op');
+    expect(result.superseded.map((s) => [s.recordKey, s.newerKey]).sort()).toEqual(newer.map((w) => [w.recordKey, w.idempotencyKey]).sort());
+    expect(new Set(result.queued)).toEqual(new Set(claimed.filter((r) => !['q-3', 'q-500', 'q-1100'].includes(r.recordKey)).map((r) => r.id)));
+    expect(result.queued).toHaveLength(1197);
+    expect((await queueDepth(t)).byStatus).toMatchObject({ pending: 1200, dead: 3 });
+    expect(await listDeadLetters(t, { status: 'open' })).toHaveLength(0);
+    expect(await listDeadLetters(t, { status: 'superseded' })).toHaveLength(3);
   });
 
   it('discard closes letters for good', async () => {

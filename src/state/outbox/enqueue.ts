@@ -5,7 +5,8 @@ import { placeholders, runRaw } from '../raw.js';
 import type { Scope } from '../scope.js';
 import { tables } from '../tables.js';
 
-const OUTBOX_COLUMNS = [
+/** The columns an outbox insert writes, in the order its values are given (enqueue, replay). */
+export const OUTBOX_COLUMNS = [
   'tenant',
   'idempotency_key',
   'pipeline',

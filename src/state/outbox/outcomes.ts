@@ -2,7 +2,7 @@
  * What happens to claimed writes after an attempt. Each acts on `in_flight` rows only, so a
  * worker whose claim expired and was taken over cannot move a row another worker already settled.
  */
-import { IDS_PER_STATEMENT, chunks } from '../batching.js';
+import { IDS_PER_STATEMENT, ROWS_PER_STATEMENT, chunks } from '../batching.js';
 import type { Scope } from '../scope.js';
 import { tables } from '../tables.js';
 import { clipError, outboxRowFrom } from './rows.js';
@@ -84,7 +84,8 @@ export async function moveToDeadLetter(scope: Scope, ids: readonly number[], why
   return scope.transaction(async (tx) => {
     const created: number[] = [];
     const now = tx.now();
-    for (const part of chunks(ids, IDS_PER_STATEMENT)) {
+    // Rows per statement, not ids: each chunk is inserted into the dead letter queue as well.
+    for (const part of chunks(ids, ROWS_PER_STATEMENT)) {
       const q = tx.db(tables.outbox).where({ tenant: tx.tenant, status: 'in_flight' }).whereIn('id', part);
       // Lock the rows so a concurrent outcome for the same ids waits and then finds them dead.
       if (tx.dialect === 'postgres') (q as Knex.QueryBuilder).forUpdate();
