@@ -11,7 +11,7 @@
  */
 import type { Knex } from 'knex';
 import { ROWS_PER_STATEMENT, chunks } from './batching.js';
-import { wellFormed } from './columns.js';
+import { storableText } from './columns.js';
 import { runRaw } from './raw.js';
 import type { Scope } from './scope.js';
 
@@ -65,8 +65,8 @@ async function insertRecordset<Row, Out>(scope: Scope, spec: BulkInsert<Row>, ro
       for (let i = 0; i < keys.length; i++) {
         const v = values[i];
         // A JSON null (an absent value, or `toJson(null)`) becomes SQL NULL; readers decode both alike.
-        // Lone surrogates become U+FFFD, as encoding a parameter replaces them (see `toJson`).
-        text += (i === 0 ? '' : ',') + keys[i] + (v === null || v === undefined ? 'null' : isJson[i] ? String(v) : JSON.stringify(typeof v === 'string' ? wellFormed(v) : v));
+        // Lone surrogates and NULs become U+FFFD: PostgreSQL stores neither (see `toJson`).
+        text += (i === 0 ? '' : ',') + keys[i] + (v === null || v === undefined ? 'null' : isJson[i] ? String(v) : JSON.stringify(typeof v === 'string' ? storableText(v) : v));
       }
       text += '}';
     });

@@ -18,16 +18,27 @@ export function jsonColumn(table: Knex.CreateTableBuilder, dialect: Dialect, nam
 export function toJson(value: unknown): string | null {
   if (value === undefined) return null;
   const text = JSON.stringify(value);
-  // JSON.stringify writes a lone surrogate (a string cut inside an emoji) as a `\udXXX` escape,
-  // which PostgreSQL's JSON parser refuses, failing the whole statement. Such strings are stored
-  // with U+FFFD instead, as text columns store them. The check is a substring search; the slow
-  // path runs only when the text has `\ud` in it.
-  return text.includes('\\ud') ? JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? wellFormed(v) : v)) : text;
+  // JSON.stringify writes a lone surrogate (a string cut inside an emoji) and a NUL as `\udXXX`
+  // and `\u0000` escapes, which PostgreSQL refuses, failing the whole statement (and with it a
+  // page of records or a webhook delivery). Both stores keep such strings with U+FFFD instead.
+  // The check is a substring search; the slow path runs only when the text has one of them.
+  return text.includes('\\ud') || text.includes('\\u0000') ? JSON.stringify(storableDeep(value)) : text;
 }
 
-/** A string with its lone surrogates replaced by U+FFFD (`String.prototype.toWellFormed`). */
-export function wellFormed(s: string): string {
-  return (s as string & { toWellFormed(): string }).toWellFormed();
+/** A string PostgreSQL can store: lone surrogates and NUL characters replaced by U+FFFD. */
+export function storableText(s: string): string {
+  const wellFormed = (s as string & { toWellFormed(): string }).toWellFormed();
+  return wellFormed.includes('\u0000') ? wellFormed.replaceAll('\u0000', '\ufffd') : wellFormed;
+}
+
+/** `value` with `storableText` applied to every string in it, object keys included. */
+function storableDeep(value: unknown): unknown {
+  if (typeof value === 'string') return storableText(value);
+  if (Array.isArray(value)) return value.map(storableDeep);
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [storableText(k), storableDeep(v)]));
+  }
+  return value;
 }
 
 /** Decodes a JSON column read back from either dialect. */

@@ -89,8 +89,9 @@ describe.each(backends)('operator records on %s', (backend) => {
       await appendAudit(t, [
         { actor: `operator:${awkward}`, action: 'merge.decision', pipeline: 'p', recordKey: 'r-1', before: { text: awkward, n: 1.5, big: 2 ** 53 - 1, list: [null, true] }, after: awkward, decision: [awkward] },
         { actor: 'operator:x', action: 'merge.decision', pipeline: 'p', recordKey: 'r-2', before: null },
-        // A lone surrogate (a string cut inside an emoji) is stored as U+FFFD, in text and in JSON.
-        { actor: 'operator:\ud83d', action: 'merge.decision', pipeline: 'p', recordKey: 'r-3', after: { name: 'cut \ud83d' } },
+        // A lone surrogate (a string cut inside an emoji) is stored as U+FFFD, in text and in JSON;
+        // so is a NUL in JSON, which PostgreSQL cannot store.
+        { actor: 'operator:\ud83d', action: 'merge.decision', pipeline: 'p', recordKey: 'r-3', after: { name: 'cut \ud83d', note: 'a\u0000b', 'key\u0000': [1] } },
       ]);
       const [first] = await queryAudit(t, { recordKey: 'r-1' });
       expect(first).toMatchObject({ actor: `operator:${awkward}`, before: { text: awkward, n: 1.5, big: 2 ** 53 - 1, list: [null, true] }, after: awkward, decision: [awkward] });
@@ -99,10 +100,18 @@ describe.each(backends)('operator records on %s', (backend) => {
       const [third] = await queryAudit(t, { recordKey: 'r-3' });
       expect(third?.actor).toMatch(/^operator:\ufffd+$/);
       expect((third?.after as { name: string }).name).toMatch(/^cut \ufffd+$/);
+      expect(third?.after).toMatchObject({ note: 'a\ufffdb', 'key\ufffd': [1] });
     });
   });
 
   describe('webhook inbox', () => {
+    it('accepts a delivery whose payload holds a NUL or a cut emoji, on either store', async () => {
+      const t = h.tenant();
+      const accepted = await acceptEvent(t, { connection: 'hubspot', eventId: 'evt-nul', payload: { name: 'a\u0000b \ud83d' } });
+      expect(accepted.isNew).toBe(true);
+      expect((await getEvent(t, accepted.id!))?.payload).toEqual({ name: 'a\ufffdb \ufffd' });
+    });
+
     it('accepts each event once per connection and hands it to one worker', async () => {
       const t = h.tenant();
       const e = { connection: 'hubspot', eventId: 'evt-1', eventType: 'company.propertyChange', payload: { objectId: 901 } };
