@@ -31,11 +31,11 @@ export async function bulkInsert<Row, Out = Record<string, unknown>>(
   spec: BulkInsert<Row>,
   rows: readonly Row[],
 ): Promise<Out[]> {
-  if (scope.dialect === 'postgres') return insertRecordset(scope, spec, rows);
+  const tail = `${spec.onConflict ? ` ${spec.onConflict}` : ''}${spec.returning ? ` returning ${spec.returning}` : ''}`;
+  if (scope.dialect === 'postgres') return insertRecordset(scope, spec, tail, rows);
   const out: Out[] = [];
   const tuple = `(${spec.columns.map(() => '?').join(', ')})`;
   const head = `insert into ${spec.table} (${spec.columns.join(', ')}) values `;
-  const tail = `${spec.onConflict ? ` ${spec.onConflict}` : ''}${spec.returning ? ` returning ${spec.returning}` : ''}`;
   for (const part of chunks(rows, ROWS_PER_STATEMENT)) {
     const bindings: unknown[] = [];
     for (const row of part) {
@@ -49,10 +49,10 @@ export async function bulkInsert<Row, Out = Record<string, unknown>>(
   return out;
 }
 
-async function insertRecordset<Row, Out>(scope: Scope, spec: BulkInsert<Row>, rows: readonly Row[]): Promise<Out[]> {
+async function insertRecordset<Row, Out>(scope: Scope, spec: BulkInsert<Row>, tail: string, rows: readonly Row[]): Promise<Out[]> {
   const out: Out[] = [];
   const columns = spec.columns.join(', ');
-  const sql = `insert into ${spec.table} (${columns}) select ${columns} from json_populate_recordset(null::${spec.table}, ?::json)${spec.onConflict ? ` ${spec.onConflict}` : ''}${spec.returning ? ` returning ${spec.returning}` : ''}`;
+  const sql = `insert into ${spec.table} (${columns}) select ${columns} from json_populate_recordset(null::${spec.table}, ?::json)${tail}`;
   const keys = spec.columns.map((c) => JSON.stringify(c) + ':');
   const jsonColumns = await jsonColumnsOf(scope, spec.table);
   // A JSON column's value is JSON text (`toJson`): it goes in as JSON, not as a string holding it.

@@ -115,22 +115,20 @@ export async function replayDeadLetters(scope: Scope, ids: readonly number[], by
       if (tx.dialect === 'postgres') q.forUpdate();
       const letters = (await q).map((r: Record<string, unknown>) => fromRow(tx, r));
       const newest = await newestWrites(tx, letters);
-      const replay: DeadLetter[] = [];
+      /** The letters to queue again, one per write: the same upsert row twice is refused by PostgreSQL. */
+      const replay = new Map<string, DeadLetter>();
       const replayed: number[] = [];
       const superseded: number[] = [];
-      const writes = new Set<string>();
       for (const l of letters) {
-        const newer = newest.get(recordOf(l));
+        const newer = newest.get(recordOf(l.pipeline, l.recordKey));
         if (newer && newer.id > l.outboxId) {
           superseded.push(l.id);
           result.superseded.push({ id: l.id, recordKey: l.recordKey, newerKey: newer.key });
           continue;
         }
         replayed.push(l.id);
-        // Two open letters of one write would be one upsert row twice, which PostgreSQL refuses.
-        const write = `${recordOf(l)}\u0000${l.idempotencyKey}`;
-        if (!writes.has(write)) replay.push(l);
-        writes.add(write);
+        const write = writeOf(l.pipeline, l.recordKey, l.idempotencyKey);
+        if (!replay.has(write)) replay.set(write, l);
       }
       // Back to pending on its own outbox row (same idempotency key), or on a new row where
       // retention removed it.
@@ -144,10 +142,10 @@ export async function replayDeadLetters(scope: Scope, ids: readonly number[], by
             claimed_by = null, claimed_until = null, last_error_class = null, last_error = null, updated_at = excluded.updated_at`,
           returning: 'id, pipeline, record_key, idempotency_key',
         },
-        replay,
+        [...replay.values()],
       );
-      const outboxIds = new Map(returned.map((r) => [`${r.pipeline}\u0000${r.record_key}\u0000${r.idempotency_key}`, toNumber(r.id)]));
-      for (const l of replay) result.queued.push(outboxIds.get(`${recordOf(l)}\u0000${l.idempotencyKey}`) as number);
+      const outboxIds = new Map(returned.map((r) => [writeOf(r.pipeline, r.record_key, r.idempotency_key), toNumber(r.id)]));
+      for (const write of replay.keys()) result.queued.push(outboxIds.get(write) as number);
       await close(replayed, 'replayed');
       await close(superseded, 'superseded');
     }
@@ -155,8 +153,12 @@ export async function replayDeadLetters(scope: Scope, ids: readonly number[], by
   });
 }
 
-function recordOf(l: DeadLetter): string {
-  return `${l.pipeline}\u0000${l.recordKey}`;
+function recordOf(pipeline: string, recordKey: string): string {
+  return `${pipeline}\u0000${recordKey}`;
+}
+
+function writeOf(pipeline: string, recordKey: string, idempotencyKey: string): string {
+  return `${recordOf(pipeline, recordKey)}\u0000${idempotencyKey}`;
 }
 
 /** The newest outbox write of each letter's record (any status), in a query per pipeline and chunk of records. */
@@ -172,7 +174,7 @@ async function newestWrites(scope: Scope, letters: readonly DeadLetter[]): Promi
     for (const part of chunks([...keys], IDS_PER_STATEMENT)) {
       const rows = (await scope.db(tables.outbox).where({ tenant: scope.tenant, pipeline }).whereIn('record_key', part).select('id', 'record_key', 'idempotency_key')) as Array<{ id: unknown; record_key: string; idempotency_key: string }>;
       for (const r of rows) {
-        const record = `${pipeline}\u0000${r.record_key}`;
+        const record = recordOf(pipeline, r.record_key);
         const id = toNumber(r.id);
         if ((newest.get(record)?.id ?? -1) < id) newest.set(record, { id, key: r.idempotency_key });
       }

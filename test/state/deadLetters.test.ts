@@ -12,8 +12,17 @@ import {
   replayDeadLetters,
   tables,
 } from '../../src/state/index.js';
+import type { OutboxRow } from '../../src/state/outbox/rows.js';
+import type { Scope } from '../../src/state/scope.js';
 import { backends, useStore } from './harness.js';
 import { writes } from './fixtures.js';
+
+/** Queues `n` writes, claims them and moves them to the dead letter queue. */
+async function deadLettered(t: Scope, n: number): Promise<{ claimed: OutboxRow[]; ids: number[] }> {
+  await enqueueOutbox(t, writes(n));
+  const claimed = await claimBatch(t, { limit: n, worker: 'w', leaseMs: 1000 });
+  return { claimed, ids: await moveToDeadLetter(t, claimed.map((r) => r.id), { errorClass: 'transient' }) };
+}
 
 describe.each(backends)('dead letters on %s', (backend) => {
   const h = useStore(backend);
@@ -49,9 +58,7 @@ describe.each(backends)('dead letters on %s', (backend) => {
 
   it('replay sends the write back as pending with the same idempotency key', async () => {
     const t = h.tenant();
-    await enqueueOutbox(t, writes(2));
-    const claimed = await claimBatch(t, { limit: 2, worker: 'w', leaseMs: 1000 });
-    const ids = await moveToDeadLetter(t, claimed.map((r) => r.id), { errorClass: 'transient' });
+    const { claimed, ids } = await deadLettered(t, 2);
     h.clock.advance(1000);
     const { queued } = await replayDeadLetters(t, [ids[0]!], 'operator:ana');
     expect(queued).toEqual([claimed[0]!.id]);
@@ -76,9 +83,7 @@ describe.each(backends)('dead letters on %s', (backend) => {
 
   it('replay closes a letter as superseded when a newer write of its record was queued after it', async () => {
     const t = h.tenant();
-    await enqueueOutbox(t, writes(2));
-    const claimed = await claimBatch(t, { limit: 2, worker: 'w', leaseMs: 1000 });
-    const ids = await moveToDeadLetter(t, claimed.map((r) => r.id), { errorClass: 'transient' });
+    const { claimed, ids } = await deadLettered(t, 2);
     // q-0 changed again after its write died: replaying the dead write would send older values.
     const [newer] = writes(1, 0, { contentVersion: 'v2' });
     await enqueueOutbox(t, [newer!]);
@@ -91,9 +96,7 @@ describe.each(backends)('dead letters on %s', (backend) => {
 
   it('replays more letters than one statement takes, superseded ones among them, each once', async () => {
     const t = h.tenant();
-    await enqueueOutbox(t, writes(1200));
-    const claimed = await claimBatch(t, { limit: 1200, worker: 'w', leaseMs: 1000 });
-    const ids = await moveToDeadLetter(t, claimed.map((r) => r.id), { errorClass: 'transient' });
+    const { claimed, ids } = await deadLettered(t, 1200);
     expect(ids).toHaveLength(1200);
     // Records q-3, q-500 and q-1100 changed again after their writes died.
     const newer = [3, 500, 1100].map((i) => writes(1, i, { contentVersion: 'v2' })[0]!);
@@ -109,9 +112,7 @@ describe.each(backends)('dead letters on %s', (backend) => {
 
   it('discard closes letters for good', async () => {
     const t = h.tenant();
-    await enqueueOutbox(t, writes(2));
-    const claimed = await claimBatch(t, { limit: 2, worker: 'w', leaseMs: 1000 });
-    const ids = await moveToDeadLetter(t, claimed.map((r) => r.id), { errorClass: 'transient' });
+    const { ids } = await deadLettered(t, 2);
     expect(await discardDeadLetters(t, ids, 'op')).toBe(2);
     expect(await listDeadLetters(t)).toEqual([]);
     expect((await listDeadLetters(t, { status: 'discarded' })).map((l) => l.resolvedBy)).toEqual(['op', 'op']);

@@ -1,4 +1,5 @@
 import { claimRows, type ClaimOptions } from '../claiming.js';
+import type { Dialect } from '../dialect.js';
 import type { Scope } from '../scope.js';
 import { tables } from '../tables.js';
 import { outboxRowFrom, type OutboxRow } from './rows.js';
@@ -18,10 +19,12 @@ export interface OutboxClaimOptions extends ClaimOptions {
  * - SQLite runs the row-value `not in` at about 25 µs per candidate, six times the cost of reading
  *   the row, and `not exists` as one probe of the per-record index.
  */
-const NOT_BEHIND_IN_FLIGHT = {
+const NOT_BEHIND_IN_FLIGHT: Record<Dialect, string> = {
   postgres: `and (pipeline, record_key) not in (select pipeline, record_key from ${tables.outbox} where tenant = ? and status = 'in_flight')`,
-  sqlite: `and not exists (select 1 from ${tables.outbox} f where f.tenant = ? and f.pipeline = ${tables.outbox}.pipeline and f.record_key = ${tables.outbox}.record_key and f.status = 'in_flight')`,
-} as const;
+  sqlite: `and not exists (select 1 from ${tables.outbox} as flying
+    where flying.tenant = ? and flying.pipeline = ${tables.outbox}.pipeline
+      and flying.record_key = ${tables.outbox}.record_key and flying.status = 'in_flight')`,
+};
 
 /**
  * Claims up to `limit` due writes for `worker` until now + `leaseMs`; several workers (processes
