@@ -138,7 +138,7 @@ export function createConnectorClient(doc: ConnectorDocument, opts: ConnectorCli
     },
     search(object, o = {}) {
       const op = findOperation(objects, object, ['search'], o.operation);
-      return readRecords(transport, op, { ...req(o), ...(o.since !== undefined ? { since: o.since } : {}), ...(o.criteria ? { criteria: o.criteria } : {}) });
+      return readRecords(transport, op, { ...req(o), ...(o.since !== undefined ? { since: o.since } : {}), ...(o.criteria ? { criteria: o.criteria } : {}), ...(o.lookup ? { lookup: o.lookup } : {}) });
     },
     get(object, id, o = {}) {
       return getRecord(transport, findOperation(objects, object, ['get'], o.operation), id, req(o));

@@ -53,7 +53,17 @@ export interface SearchOptions extends CallOptions {
   operation?: string;
   /** Canonical fields to search by; available to `body` as `record`. */
   criteria?: Record<string, unknown>;
+  /**
+   * Records whose `property` (canonical name) holds one of `values`: candidates for identity
+   * matching. Available to `body` and `params` as `lookup`, with the property's wire name.
+   */
+  lookup?: SearchLookup;
   since?: string | number | Date;
+}
+
+export interface SearchLookup {
+  property: string;
+  values: readonly string[];
 }
 
 export interface GetOptions extends CallOptions {

@@ -133,6 +133,14 @@ describe.each(VENDORS.map((v) => [v.vendor, v] as const))('%s conformance', (_la
     expect(found.map((r) => r.id)).toContain(expectId);
   });
 
+  scenario('candidate lookups find existing records by a property, for identity matching', v.lookups, async (lookups) => {
+    for (const l of lookups) {
+      const { values, expectId } = await l.values(c);
+      const found = await collect(client.search(l.object, { operation: l.operation, lookup: { property: l.property, values } }));
+      expect(found.map((r) => r.id), `${l.object}.${l.operation} by ${l.property}`).toContain(expectId);
+    }
+  });
+
   for (const w of v.moreWrites) {
     it(`${w.object}.${w.operation}: the vendor holds the written values`, async () => {
       await write(w);

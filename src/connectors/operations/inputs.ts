@@ -1,6 +1,6 @@
 /**
  * What the `body` and `arguments` expressions see: `record`, `records`, `id`, `since`,
- * `idProperty` (also bound as `$record`, `$records`, …), and how the cursor value is sent.
+ * `idProperty`, `lookup` (also bound as `$record`, `$records`, …), and how the cursor value is sent.
  */
 import type { OperationSpec } from '../../spec/types.js';
 import { ConnectorError } from '../errors.js';
@@ -22,6 +22,8 @@ export interface BodyInput {
   since?: string | number;
   /** Wire name of the operation's `idProperty`. */
   idProperty?: string;
+  /** A candidate search: records whose wire property `property` holds one of `values`. */
+  lookup?: { property: string; values: string[] };
   correlationId?: string;
 }
 

@@ -9,6 +9,8 @@ import type { Transport } from './transport.js';
 export interface ReadRequest {
   since?: string | number | Date;
   criteria?: Record<string, unknown>;
+  /** Candidate search by a canonical property; sent with its wire name. */
+  lookup?: { property: string; values: readonly string[] };
   correlationId?: string;
   signal?: AbortSignal;
 }
@@ -17,6 +19,7 @@ export async function* readRecords(transport: Transport, op: CompiledOperation, 
   const input: BodyInput = {};
   if (req.since !== undefined) input.since = formatSince(req.since, op.spec.since, op.label);
   if (req.criteria) input.record = op.codec.encode(req.criteria, { requireAll: false, operation: op.label });
+  if (req.lookup) input.lookup = { property: op.codec.wireName(req.lookup.property), values: [...req.lookup.values] };
   if (req.correlationId) input.correlationId = req.correlationId;
   const pages = paginate(op.pagination, op.label, async (page) => {
     const res = await transport.call(op, { input, page, ...(req.signal ? { signal: req.signal } : {}) });

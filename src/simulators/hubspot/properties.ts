@@ -94,6 +94,7 @@ const BUILT_IN: Record<string, Spec[]> = {
     { name: 'zip' },
     { name: 'country' },
     { name: 'industry' },
+    { name: 'linkedin_company_page' },
     { name: 'description' },
     { name: 'numberofemployees', type: 'number' },
     { name: 'annualrevenue', type: 'number' },

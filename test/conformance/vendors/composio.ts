@@ -62,6 +62,7 @@ export const composio: VendorCase = {
   },
   get: { skip: 'the connector declares no get (the toolkit tool HUBSPOT_RETRIEVE_DEAL_BY_ID is not mapped)' },
   searchByCriteria: { skip: "the connector's search selects by modification date only; it takes no criteria" },
+  lookups: { skip: 'the connector declares no candidate search for identity matching' },
   moreWrites: [],
   batchUpsert: { skip: 'the connector declares no batch operation (the toolkit has batch create and update, no upsert)' },
   incremental: {

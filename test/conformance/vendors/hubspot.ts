@@ -57,6 +57,12 @@ export const hubspot: VendorCase = {
     missingId: '999999999',
   },
   searchByCriteria: { skip: "the connector's searches select by modification date only; they take no criteria" },
+  // The simulator's fixture company Biglytics (1001) and its contact Bryan Cooper (2001).
+  lookups: [
+    { object: 'companies', operation: 'find', property: 'domain', values: async () => ({ values: ['biglytics.net', 'www.biglytics.net'], expectId: '1001' }) },
+    { object: 'companies', operation: 'findByToken', property: 'name', values: async () => ({ values: ['biglytics', 'widgets'], expectId: '1001' }) },
+    { object: 'contacts', operation: 'find', property: 'email', values: async () => ({ values: ['bcooper@biglytics.net'], expectId: '2001' }) },
+  ],
   moreWrites: [
     {
       object: 'companies',

@@ -55,6 +55,7 @@ export const salesforce: VendorCase = {
     missingId: '0065g00000ZZZZZAAA',
   },
   searchByCriteria: { skip: 'the connector declares no search for Salesforce; incremental reads go through SOQL' },
+  lookups: { skip: 'the connector declares no candidate search for identity matching' },
   moreWrites: [],
   batchUpsert: {
     object: 'Quote__c',

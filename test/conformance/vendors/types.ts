@@ -105,6 +105,17 @@ export interface SearchCase {
   criteria: (c: Ctx) => Promise<{ criteria: Record<string, unknown>; expectId: string }>;
 }
 
+/** A candidate search for identity matching: records whose property holds one of the values. */
+export interface LookupCase {
+  object: string;
+  /** The search operation (`find`, `findByToken`). */
+  operation: string;
+  /** Canonical property searched. */
+  property: string;
+  /** The values the engine would send, and the id of a record they must find. */
+  values: (c: Ctx) => Promise<{ values: string[]; expectId: string }>;
+}
+
 export interface VendorCase {
   /** Test label. */
   vendor: string;
@@ -119,6 +130,8 @@ export interface VendorCase {
   incremental: IncrementalCase | Skip;
   get: GetCase | Skip;
   searchByCriteria: SearchCase | Skip;
+  /** The candidate searches the connector declares for identity matching. */
+  lookups: LookupCase[] | Skip;
   /** Further write operations the connector declares, each checked like `create`. */
   moreWrites: WriteCase[];
   /** The write the fault scenarios repeat (it must succeed once the fault has passed). */
