@@ -14,6 +14,7 @@ import { commitCursor, getCursor } from '../state/cursors.js';
 import { enqueueOutbox, type SupersededWrite } from '../state/outbox/enqueue.js';
 import { appendAudit, type AuditInput } from '../state/audit.js';
 import { openReconciliationItem } from '../state/reconciliation.js';
+import { proposeMatch } from '../state/reviewQueue.js';
 import { saveFieldBases } from '../state/fieldBases.js';
 import { acquireLease, releaseLease } from '../state/leases.js';
 import { planPage, type PagePlan, type PlanContext, type PlanLookups } from './planner.js';
@@ -30,6 +31,8 @@ export interface RunnerProgress {
   skipped: number;
   unchanged: number;
   failed: number;
+  /** Records held back because their match waits in the review queue. */
+  awaitingReview: number;
   written: number;
   retried: number;
   deadLettered: number;
@@ -69,7 +72,7 @@ export class PipelineRunner {
 
   constructor(private readonly opts: RunnerOptions) {
     this.scope = opts.store.forTenant(opts.tenant);
-    this.progress = { pipeline: opts.plan.pipeline, tenant: opts.tenant, read: 0, planned: 0, filtered: 0, skipped: 0, unchanged: 0, failed: 0, written: 0, retried: 0, deadLettered: 0, rejected: 0, pausedForAuth: 0 };
+    this.progress = { pipeline: opts.plan.pipeline, tenant: opts.tenant, read: 0, planned: 0, filtered: 0, skipped: 0, unchanged: 0, failed: 0, awaitingReview: 0, written: 0, retried: 0, deadLettered: 0, rejected: 0, pausedForAuth: 0 };
   }
 
   start(): void {
@@ -160,6 +163,8 @@ export class PipelineRunner {
       const audit = [...(repeated.size ? plan.audit.filter((e) => e.action !== 'write.intent' || !repeated.has(e.idempotencyKey as string)) : plan.audit), ...superseded.map(supersededAudit)];
       if (audit.length) await appendAudit(tx, audit);
       for (const item of plan.reconciliation) await openReconciliationItem(tx, item);
+      // A match is linked with its page, so a later page sees the CRM record as taken.
+      for (const proposal of [...plan.autoLinks, ...plan.reviews]) await proposeMatch(tx, proposal);
       if (plan.bases.length) await saveFieldBases(tx, plan.bases);
       await commitCursor(tx, key, cursor);
       return inserted.length;
@@ -175,6 +180,7 @@ export class PipelineRunner {
     p.skipped += plan.counts.skipped;
     p.unchanged += plan.counts.unchanged;
     p.failed += plan.counts.failed;
+    p.awaitingReview += plan.counts.review;
     this.opts.onProgress?.(p);
   }
 

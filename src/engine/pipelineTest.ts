@@ -49,6 +49,8 @@ function recordingTarget(pipeline: PipelineDocument, connectors: Map<string, Con
       write: async () => {
         throw new Error('pipeline tests never write');
       },
+      // Offline, the CRM holds no records: every record without a link is new.
+      lookup: async () => [],
     },
   };
 }

@@ -2,6 +2,7 @@
 import { getFieldBasesForLinks } from '../state/fieldBases.js';
 import { findLinksByLocalKeys, findLinksByRemoteIds } from '../state/links.js';
 import { inFlightPayloads } from '../state/outbox/queries.js';
+import { rejectedPairs } from '../state/reviewQueue.js';
 import type { Scope } from '../state/scope.js';
 import type { PlanContext, PlanLookups } from './planner.js';
 
@@ -14,5 +15,7 @@ export function storeLookups(scope: Scope, ctx: Pick<PlanContext, 'pipeline' | '
         : findLinksByRemoteIds(scope, orientation.remote, keys, orientation.localObject),
     bases: (ids) => getFieldBasesForLinks(scope, ids),
     inFlight: (recordKeys) => inFlightPayloads(scope, ctx.pipeline, recordKeys),
+    rejectedMatches: (localKeys) => rejectedPairs(scope, orientation.localObject, localKeys, orientation.remote),
+    linksByRemoteIds: (ids) => findLinksByRemoteIds(scope, orientation.remote, ids, orientation.localObject),
   };
 }

@@ -13,12 +13,16 @@ import type { AuditInput } from '../state/audit.js';
 import type { OpenItem } from '../state/reconciliation.js';
 import type { FieldBaseInput } from '../state/fieldBases.js';
 import type { Link } from '../state/links.js';
+import type { MatchProposal } from '../state/reviewQueue.js';
 import type { TransformChain } from '../transforms/steps.js';
 import type { CompiledExpression } from '../transforms/expression.js';
 import { readPath, type FieldPlan } from './fieldPlan.js';
 import type { Orientation } from './orientation.js';
 import type { SourceRecord, TargetPort, TargetSnapshot } from './ports.js';
 import { contentVersion } from './contentVersion.js';
+import { matchUnlinked, type PageMatch } from './candidates.js';
+import { searchesCandidates } from '../spec/matching.js';
+import { strategyThresholds, type MatchStrategy } from '../identity/index.js';
 import { randomUUID } from 'node:crypto';
 
 type KeyedMatcher = MatcherSpec & { field: string; property: string };
@@ -66,6 +70,10 @@ export interface PlanLookups {
   bases(linkIds: number[]): Promise<Map<number, Map<string, { value: unknown }>>>;
   /** Payloads of these records' writes in flight, by record key. */
   inFlight(recordKeys: string[]): Promise<Map<string, unknown>>;
+  /** Remote ids an operator rejected as matches, by local key. */
+  rejectedMatches(localKeys: string[]): Promise<Map<string, Set<string>>>;
+  /** Links of these CRM records to the pipeline's local object, by remote id. */
+  linksByRemoteIds(remoteIds: string[]): Promise<Map<string, Link>>;
 }
 
 export interface PagePlan {
@@ -74,7 +82,11 @@ export interface PagePlan {
   reconciliation: OpenItem[];
   /** Bases agreed without a write (both sides already equal). */
   bases: FieldBaseInput[];
-  counts: { read: number; filtered: number; skipped: number; unchanged: number; planned: number; failed: number };
+  /** Matches waiting for an operator; their records are not written until one is approved. */
+  reviews: MatchProposal[];
+  /** Matches made now, linked with the page and listed for review as `auto_linked`. */
+  autoLinks: MatchProposal[];
+  counts: { read: number; filtered: number; skipped: number; unchanged: number; planned: number; failed: number; review: number };
 }
 
 interface Prepared {
@@ -85,7 +97,7 @@ interface Prepared {
 }
 
 function emptyPlan(): PagePlan {
-  return { writes: [], audit: [], reconciliation: [], bases: [], counts: { read: 0, filtered: 0, skipped: 0, unchanged: 0, planned: 0, failed: 0 } };
+  return { writes: [], audit: [], reconciliation: [], bases: [], reviews: [], autoLinks: [], counts: { read: 0, filtered: 0, skipped: 0, unchanged: 0, planned: 0, failed: 0, review: 0 } };
 }
 
 /**
@@ -167,15 +179,31 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
     .map((l) => (ctx.orientation.sourceIsLocal ? l.remote.id : l.local.key));
   const current = ctx.readTarget && ctx.target.read && targetIds.length ? await ctx.target.read(targetIds, signal) : new Map<string, TargetSnapshot>();
 
+  // 4. Records without a link, matched against the CRM's existing records when the rules say how.
+  const matches = await matchPage(ctx, prepared.filter((p) => !links.has(p.sourceKey)), lookups, signal);
+
   for (const p of prepared) {
     const link = links.get(p.sourceKey);
     let localKey: string | undefined;
     let remoteId: string | undefined;
     let strategy = 'existing_link';
     let score = 1;
+    const match = matches.get(p.sourceKey);
+    /** An existing CRM record this one was matched to now, as the search returned it. */
+    let matched: TargetSnapshot | undefined;
     if (link) {
       localKey = link.local.key;
       remoteId = link.remote.id;
+    } else if (match && match.outcome.decision === 'review') {
+      proposeForReview(ctx, out, p, match);
+      continue;
+    } else if (match && match.outcome.decision === 'link' && match.outcome.remoteId !== undefined) {
+      localKey = p.sourceKey;
+      remoteId = match.outcome.remoteId;
+      strategy = match.outcome.strategy === 'externalId' ? 'external_id' : match.outcome.strategy;
+      score = match.outcome.score;
+      matched = match.found.get(remoteId);
+      out.autoLinks.push(proposal(ctx, p.sourceKey, remoteId, strategy, score, { matchedOn: match.outcome.candidates.find((c) => c.remoteId === remoteId)?.matchedOn }, true));
     } else if (ctx.orientation.sourceIsLocal) {
       localKey = p.sourceKey;
       const ext = ctx.matchRules.find((r) => r.type === 'externalId');
@@ -201,7 +229,7 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
       }
     }
 
-    // 4. Field values on both sides, keyed by canonical name. A failing `expr` fails its record
+    // 5. Field values on both sides, keyed by canonical name. A failing `expr` fails its record
     // alone, like a failing transform: a page must never be held up by one bad record.
     const sourceValues: Record<string, unknown> = {};
     let failedField: { field: string; err: unknown } | undefined;
@@ -235,9 +263,9 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
     const pending = link ? (inFlight.get(link.local.key) as WritePayload | undefined) : undefined;
     const pendingBase = pending?.base;
     const base = link ? pendingBase ?? Object.fromEntries([...(bases.get(link.id)?.entries() ?? [])].map(([k, v]) => [k, v.value])) : undefined;
-    const targetKey = link ? (ctx.orientation.sourceIsLocal ? link.remote.id : link.local.key) : undefined;
+    const targetKey = link ? (ctx.orientation.sourceIsLocal ? link.remote.id : link.local.key) : matched ? remoteId : undefined;
     // Without a readable target, the target is taken to be where the last agreement left it.
-    const live = targetKey !== undefined ? current.get(targetKey) : undefined;
+    const live = matched ?? (targetKey !== undefined ? current.get(targetKey) : undefined);
     const targetValues = canonicalFromTarget(ctx, live, base) ?? { ...(base ?? {}) };
     // What a read of the target shows of the fields a write in flight sets is about to change.
     if (pending && pendingBase) for (const f of ctx.plan.fields) if (Object.hasOwn(pending.values, f.to) && Object.hasOwn(pendingBase, f.name)) targetValues[f.name] = pendingBase[f.name];
@@ -299,12 +327,14 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
     }
     // An upsert is addressed by its external id, so the key goes with every write made through
     // the create/upsert operation, linked or not, even when the key itself did not change.
-    if (ctx.orientation.sourceIsLocal && (!link || !ctx.updateOperation)) {
+    const bound = link !== undefined || matched !== undefined;
+    if (ctx.orientation.sourceIsLocal && (!bound || !ctx.updateOperation)) {
       const ext = ctx.matchRules.find((r): r is KeyedMatcher => r.type === 'externalId');
       if (ext && values[ext.property] === undefined) values[ext.property] = readPath(p.transformed, ext.field);
     }
 
-    const operation = link && ctx.updateOperation ? ctx.updateOperation : ctx.operation;
+    // A record linked or matched now is addressed by its CRM id.
+    const operation = bound && ctx.updateOperation ? ctx.updateOperation : ctx.operation;
     const payload: WritePayload = {
       values,
       ...(targetKey !== undefined ? { targetId: targetKey } : !ctx.orientation.sourceIsLocal && localKey ? { targetId: localKey } : {}),
@@ -341,4 +371,63 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
     out.counts.planned++;
   }
   return out;
+}
+
+/**
+ * Matches a page's unlinked records when the pipeline writes to a CRM it can search. A CRM record
+ * is linked to one local record at most: a match to one already linked to another record, or
+ * chosen by two records of this page, is not made on its own but left to an operator.
+ */
+async function matchPage(ctx: PlanContext, unlinked: Prepared[], lookups: PlanLookups, signal: AbortSignal): Promise<Map<string, PageMatch>> {
+  if (unlinked.length === 0 || !ctx.orientation.sourceIsLocal || !searchesCandidates(ctx.matchRules)) return new Map();
+  const rejected = await lookups.rejectedMatches(unlinked.map((p) => p.sourceKey));
+  const matches = await matchUnlinked(ctx.target, ctx.matchRules, unlinked.map((p) => ({ key: p.sourceKey, fields: p.transformed })), rejected, signal);
+  const chosen = new Map<string, number>();
+  for (const m of matches.values()) if (m.outcome.decision === 'link' && m.outcome.remoteId !== undefined) chosen.set(m.outcome.remoteId, (chosen.get(m.outcome.remoteId) ?? 0) + 1);
+  const linked = chosen.size ? await lookups.linksByRemoteIds([...chosen.keys()]) : new Map<string, Link>();
+  for (const [key, m] of matches) {
+    const remoteId = m.outcome.decision === 'link' ? m.outcome.remoteId : undefined;
+    if (remoteId === undefined) continue;
+    const other = linked.get(remoteId);
+    if ((other && other.local.key !== key) || (chosen.get(remoteId) ?? 0) > 1) {
+      const reason = other && other.local.key !== key ? `already linked to ${other.local.key}` : 'matched by several records of one page';
+      matches.set(key, { ...m, outcome: { ...m.outcome, decision: 'review' }, reason });
+    }
+  }
+  return matches;
+}
+
+function proposal(ctx: PlanContext, localKey: string, remoteId: string, strategy: string, score: number, details: Record<string, unknown>, autoLink: boolean): MatchProposal {
+  return {
+    pipeline: ctx.pipeline,
+    local: { object: ctx.orientation.localObject, key: localKey },
+    remote: { ...ctx.orientation.remote, id: remoteId },
+    strategy,
+    score,
+    details: Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined)),
+    autoLink,
+  };
+}
+
+/**
+ * A record whose best match needs an operator: every candidate the deciding rule scored in its
+ * review band (several, when an exact key was ambiguous) waits in the review queue, and the record
+ * is not written. Approving one links the pair, and the record is written at its next change or
+ * `syncd backfill`; once all are rejected, the next read creates it.
+ */
+function proposeForReview(ctx: PlanContext, out: PagePlan, p: Prepared, match: PageMatch): void {
+  const { outcome } = match;
+  const rule = ctx.matchRules.find((r) => r.type === outcome.strategy) as MatchStrategy | undefined;
+  const floor = rule ? strategyThresholds(rule).review : outcome.score;
+  const proposed = outcome.candidates.filter((c) => !c.rejected && c.strategy === outcome.strategy && c.score >= floor);
+  for (const c of proposed) out.reviews.push(proposal(ctx, p.sourceKey, c.remoteId, c.strategy, c.score, { matchedOn: c.matchedOn, ambiguous: outcome.ambiguous, reason: match.reason }, false));
+  out.audit.push({
+    actor: `pipeline:${ctx.pipeline}`,
+    action: 'match.review',
+    pipeline: ctx.pipeline,
+    recordKey: p.sourceKey,
+    correlationId: p.correlationId,
+    decision: { strategy: outcome.strategy, score: outcome.score, ambiguous: outcome.ambiguous, ...(match.reason ? { reason: match.reason } : {}), candidates: proposed.map((c) => ({ remoteId: c.remoteId, score: c.score })) },
+  });
+  out.counts.review++;
 }

@@ -57,6 +57,21 @@ export interface TargetPort {
   write(writes: TargetWrite[], signal: AbortSignal): Promise<WriteOutcome[]>;
   /** Current values of target records by their remote id, for three-way merges (optional). */
   read?(remoteIds: string[], signal: AbortSignal): Promise<Map<string, TargetSnapshot>>;
+  /** Candidates for identity matching: records whose property holds one of the values (optional). */
+  lookup?(request: TargetLookup, signal: AbortSignal): Promise<TargetRecord[]>;
+}
+
+/** A candidate search: target records whose `property` holds one of `values`, through `operation`. */
+export interface TargetLookup {
+  operation: string;
+  /** Target property (canonical name). */
+  property: string;
+  values: readonly string[];
+}
+
+/** A target record a lookup found. */
+export interface TargetRecord extends TargetSnapshot {
+  id: string;
 }
 
 /** A target record as it is now. */

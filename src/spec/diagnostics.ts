@@ -47,6 +47,8 @@ export const DIAGNOSTIC_CODES = {
   // semantic checks
   'thresholds-order': 'match thresholds are out of order',
   'match-key-crm-owned': 'a match key would be overwritten by the CRM',
+  'match-needs-update': 'records matched to existing CRM records have no operation to update them by id',
+  'match-not-searched': 'key and name matchers apply only when the CRM is the target',
   'immutable-computed': 'an immutable field is written by a computed expression',
   'batch-exceeds-limit': 'the batch size exceeds what the operation accepts',
   'webhook-unsupported': 'the connector does not receive webhooks',

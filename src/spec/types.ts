@@ -180,8 +180,8 @@ export type TransformSpec = { type: 'jsonata'; name?: string; expression: string
 
 export type MatcherSpec =
   | { type: 'link' }
-  | { type: 'externalId' | 'email' | 'domain' | 'linkedin'; field: string; property: string }
-  | { type: 'fuzzyName'; field: string; property: string; autoLink?: number; review?: number };
+  | { type: 'externalId' | 'email' | 'domain' | 'linkedin'; field: string; property: string; lookup?: string }
+  | { type: 'fuzzyName'; field: string; property: string; lookup?: string; autoLink?: number; review?: number };
 
 export interface FieldMapSpec {
   from?: string;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { Runtime } from '../../src/engine/runtime.js';
 import { loadProject } from '../../src/engine/project.js';
-import { HUBSPOT_SIM_PRIVATE_APP_TOKEN, startHubspotSimulator } from '../../src/simulators/hubspot/index.js';
+import { startHubspotSimulator } from '../../src/simulators/hubspot/index.js';
 import type { RunningSimulator } from '../../src/simulators/kit/server.js';
 import type { Scope } from '../../src/state/scope.js';
 import { findLinkByLocal, type Link } from '../../src/state/links.js';
@@ -20,20 +20,10 @@ import { getFieldBases } from '../../src/state/fieldBases.js';
 import { listReconciliationItems } from '../../src/state/reconciliation.js';
 import { queryAudit } from '../../src/state/audit.js';
 import { openLocal } from './support/localDb.js';
+import { hubspot, hubspotEnv } from './support/hubspot.js';
 
 const SPECS = ['connectors/quotey.yaml', 'connectors/hubspot.yaml', 'pipelines/quotey-deals-hubspot.yaml', 'pipelines/hubspot-deals-quotey.yaml'];
 const DEALS = { connector: 'hubspot', object: 'deals' };
-
-async function hubspot<T = any>(sim: RunningSimulator, method: string, route: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${sim.url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${HUBSPOT_SIM_PRIVATE_APP_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${route} → ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
 
 describe('Quotey → HubSpot deals and back (reference scenario)', () => {
   let dir: string;
@@ -90,10 +80,7 @@ describe('Quotey → HubSpot deals and back (reference scenario)', () => {
       store: path.join(dir, 'state.db'),
       env: {
         QUOTEY_DATABASE_URL: quoteyUrl,
-        HUBSPOT_BASE_URL: sim.url,
-        HUBSPOT_CLIENT_ID: 'sim-client-id',
-        HUBSPOT_CLIENT_SECRET: 'sim-client-secret',
-        HUBSPOT_REFRESH_TOKEN: 'sim-refresh-token',
+        ...hubspotEnv(sim),
         SYNCD_SECRET_KEY: randomBytes(32).toString('base64'),
       },
     });

@@ -112,6 +112,9 @@ const CASES: Case[] = [
   // Semantic checks
   { file: 'semantic-thresholds-review-above-auto-link.yaml', code: 'thresholds-order', line: 18, col: 17, path: 'spec.match.rules[0].review', message: '`review` (0.9) must be lower than `autoLink` (0.8)', at: '0.9' },
   { file: 'semantic-match-key-crm-owned.yaml', code: 'match-key-crm-owned', line: 16, col: 19, path: 'spec.match.rules[0].property', message: 'match key `domain` is the target of field `account.domain`, which is `crm_wins`', at: 'domain' },
+  { file: 'semantic-match-needs-update.yaml', code: 'match-needs-update', line: 23, col: 3, path: 'spec.target', message: 'records matched by `domain` to existing `accounts` are updated by their id, but the target has no `updateOperation`', at: 'target' },
+  { file: 'semantic-match-lookup-unknown.yaml', code: 'ref-unknown-operation', line: 17, col: 17, path: 'spec.match.rules[0].lookup', message: '`domain` matching searches `accounts` with its operation `findByDomain`, which it does not have', at: 'findByDomain' },
+  { file: 'semantic-match-not-searched-warning.yaml', code: 'match-not-searched', severity: 'warning', line: 14, col: 15, path: 'spec.match.rules[0].type', message: 'in this direction only `link` and `externalId` rules match', at: 'domain' },
   { file: 'semantic-immutable-computed.yaml', code: 'immutable-computed', line: 13, col: 25, path: 'spec.fields["account.id"].expr', message: 'immutable_after_bind but computed', at: `'"db-" & id'` },
   { file: 'semantic-batch-exceeds-max-batch.yaml', code: 'batch-exceeds-limit', line: 19, col: 18, path: 'spec.target.delivery.batchSize', message: 'batchSize 200 exceeds what `batchUpsert` accepts (50)', at: '200' },
   { file: 'semantic-batch-on-single-record-operation.yaml', code: 'batch-exceeds-limit', line: 18, col: 28, path: 'spec.target.delivery.batchSize', message: 'batchSize 10 exceeds what `create` accepts (1)', at: '10 }' },

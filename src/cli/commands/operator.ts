@@ -106,10 +106,10 @@ export async function runReview(args: StoreArgs & { action: 'list' | 'approve' |
     if (args.id === undefined) throw new UserError(`name the match to ${args.action} (an id from \`syncd review list\`)`);
     if (args.action === 'approve') {
       const link = await approveCandidate(scope, args.id, args.by);
-      io.out(`linked ${link.local.object}/${link.local.key} ↔ ${link.remote.connector}.${link.remote.object}/${link.remote.id}\n`);
+      io.out(`linked ${link.local.object}/${link.local.key} ↔ ${link.remote.connector}.${link.remote.object}/${link.remote.id}; the record is written to it at its next change (or now, with \`syncd backfill\`)\n`);
     } else {
       await rejectCandidate(scope, args.id, args.by);
-      io.out(`rejected match ${args.id}; this pair will never be linked automatically again\n`);
+      io.out(`rejected match ${args.id}; this pair will never be linked automatically again, and a record with no other match is created at its next change (or now, with \`syncd backfill\`)\n`);
     }
     return 0;
   });

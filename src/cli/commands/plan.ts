@@ -41,18 +41,20 @@ export async function runPlan(args: PlanArgs, io: CommandIO): Promise<number> {
   }
   const writes = plans.flatMap((p) => p.writes);
   const reconciliation = plans.flatMap((p) => p.reconciliation);
+  const reviews = plans.flatMap((p) => p.reviews);
   const totals = plans.reduce((t, p) => ({ read: t.read + p.counts.read, filtered: t.filtered + p.counts.filtered, skipped: t.skipped + p.counts.skipped, unchanged: t.unchanged + p.counts.unchanged }), { read: 0, filtered: 0, skipped: 0, unchanged: 0 });
   if (args.json) {
-    io.out(JSON.stringify({ pipeline: args.pipeline, tenant: args.tenant, ...totals, writes: writes.map((w) => ({ record: w.recordKey, operation: w.operation, values: (w.payload as WritePayload).values, link: (w.payload as WritePayload).link })), blocked: reconciliation }, null, 2) + '\n');
+    io.out(JSON.stringify({ pipeline: args.pipeline, tenant: args.tenant, ...totals, writes: writes.map((w) => ({ record: w.recordKey, operation: w.operation, values: (w.payload as WritePayload).values, link: (w.payload as WritePayload).link })), blocked: reconciliation, review: reviews.map((r) => ({ record: r.local.key, remoteId: r.remote.id, strategy: r.strategy, score: r.score })) }, null, 2) + '\n');
     return 0;
   }
   io.out(`plan for ${args.pipeline} (tenant ${args.tenant}), nothing is written:\n`);
-  io.out(`  read ${totals.read}, would write ${writes.length}, unchanged ${totals.unchanged}, filtered ${totals.filtered}, skipped ${totals.skipped}, blocked or flagged ${reconciliation.length}\n\n`);
+  io.out(`  read ${totals.read}, would write ${writes.length}, unchanged ${totals.unchanged}, filtered ${totals.filtered}, skipped ${totals.skipped}, blocked or flagged ${reconciliation.length}, waiting for a match review ${new Set(reviews.map((r) => r.local.key)).size}\n\n`);
   for (const w of writes) {
     const p = w.payload as WritePayload;
     io.out(`  ${w.recordKey}  ${w.operation}${p.targetId ? ` → ${p.targetId}` : ''}  (${p.link.strategy})\n`);
     for (const [k, v] of Object.entries(p.values)) io.out(`      ${k} = ${JSON.stringify(v)}\n`);
   }
   for (const r of reconciliation) io.out(`  ${r.recordKey}  ${r.kind}${r.field ? ` on ${r.field}` : ''}: ${JSON.stringify(r.payload)}\n`);
+  for (const r of reviews) io.out(`  ${r.local.key}  match review: ${r.remote.connector}.${r.remote.object} ${r.remote.id} by ${r.strategy}, score ${r.score.toFixed(2)}\n`);
   return 0;
 }

@@ -6,10 +6,16 @@
 import type { ConnectorClient } from '../../connectors/client.js';
 import { isConnectorError } from '../../connectors/errors.js';
 import type { ObjectSpec, OperationSpec } from '../../spec/types.js';
-import type { SourcePage, SourcePort, TargetPort, TargetSnapshot, TargetWrite, WriteOutcome } from '../ports.js';
+import type { SourcePage, SourcePort, TargetLookup, TargetPort, TargetRecord, TargetSnapshot, TargetWrite, WriteOutcome } from '../ports.js';
 
 /** Target reads in flight at once per page. */
 const READ_CONCURRENCY = 8;
+
+/**
+ * Most records one candidate search reads. A name search can be broad ("acme*"); the candidates
+ * it returns beyond this would only be scored and dropped, at one call per page of results.
+ */
+const MAX_CANDIDATES_PER_SEARCH = 500;
 
 export interface ConnectorSourceOptions {
   client: ConnectorClient;
@@ -145,5 +151,21 @@ export function connectorTarget(opts: ConnectorTargetOptions): TargetPort {
           },
         }
       : {}),
+    async lookup(request: TargetLookup, signal: AbortSignal): Promise<TargetRecord[]> {
+      const op = spec.operations[request.operation];
+      if (op?.kind !== 'search') throw new Error(`${opts.connector}.${opts.object} has no search operation \`${request.operation}\` to find match candidates with`);
+      // Search operations say in `maxBatch` how many values one request can carry.
+      const perCall = op.maxBatch ?? 1;
+      const out: TargetRecord[] = [];
+      for (let i = 0; i < request.values.length; i += perCall) {
+        const values = request.values.slice(i, i + perCall);
+        let read = 0;
+        for await (const r of client.search(opts.object, { operation: request.operation, lookup: { property: request.property, values }, signal })) {
+          out.push({ id: r.id, fields: r.fields, ...(r.updatedAt ? { updatedAt: r.updatedAt } : {}) });
+          if (++read >= MAX_CANDIDATES_PER_SEARCH) break;
+        }
+      }
+      return out;
+    },
   };
 }

@@ -3,6 +3,7 @@ import type { ConnectorDocument, PipelineDocument } from '../types.js';
 import { parseDuration } from '../duration.js';
 import type { Catalog } from './references.js';
 import { DEFAULT_AUTO_LINK, DEFAULT_REVIEW } from '../../identity/strategies.js';
+import { lookupOperation, searchesCandidates } from '../matching.js';
 import type { LoadedFile, Reporter } from './context.js';
 
 
@@ -71,6 +72,7 @@ export function checkPipelineSemantics(f: LoadedFile<PipelineDocument>, catalog:
       });
     }
   }
+  checkMatchSearches(f, catalog, reporter);
   // Delivery
   const op = spec.target.object && spec.target.operation ? tc?.spec.objects?.[spec.target.object]?.operations[spec.target.operation] : undefined;
   const batchSize = spec.target.delivery?.batchSize;
@@ -88,5 +90,39 @@ export function checkPipelineSemantics(f: LoadedFile<PipelineDocument>, catalog:
     const every = parseDuration(src.schedule.every);
     if (every === 0) reporter.at(f.parsed, ['spec', 'source', 'schedule', 'every'], 'duration-invalid', 'the schedule interval must be longer than zero');
     else if (every !== undefined && every < 1000) reporter.at(f.parsed, ['spec', 'source', 'schedule', 'every'], 'duration-invalid', 'polling more often than once a second wastes the rate budget', { severity: 'warning' });
+  }
+}
+
+/**
+ * Key and name matchers look a record up among the target object's existing records, through a
+ * search operation of it; a record matched that way is then updated by its CRM id (an upsert by
+ * our external id would create a second record beside the one found).
+ */
+function checkMatchSearches(f: LoadedFile<PipelineDocument>, catalog: Catalog, reporter: Reporter): void {
+  const spec = f.doc.spec;
+  const rules = spec.match?.rules ?? [];
+  if (!searchesCandidates(rules)) return;
+  const source = catalog.connectors.get(spec.source.connector)?.doc;
+  const target = catalog.connectors.get(spec.target.connector)?.doc;
+  if (!source || !target) return;
+  const searched = rules.flatMap((r, i) => (r.type === 'link' || r.type === 'externalId' ? [] : [{ r, i }]));
+  if (source.spec.transport !== 'sql' || target.spec.transport === 'sql') {
+    for (const { r, i } of searched) {
+      reporter.at(f.parsed, ['spec', 'match', 'rules', i, 'type'], 'match-not-searched', `\`${r.type}\` matching finds existing CRM records for local ones; in this direction only \`link\` and \`externalId\` rules match`, { severity: 'warning' });
+    }
+    return;
+  }
+  const object = spec.target.object ? target.spec.objects?.[spec.target.object] : undefined;
+  if (!object) return;
+  rules.forEach((r, i) => {
+    if (r.type === 'link') return;
+    const name = lookupOperation(r);
+    const op = object.operations[name];
+    const at = ['spec', 'match', 'rules', i, ...(r.lookup !== undefined ? ['lookup'] : ['type'])];
+    if (!op) reporter.at(f.parsed, at, 'ref-unknown-operation', `\`${r.type}\` matching searches \`${spec.target.object}\` with its operation \`${name}\`, which it does not have`, { hint: 'add a `search` operation that takes `lookup.property` and `lookup.values`, or name one with `lookup:`' });
+    else if (op.kind !== 'search') reporter.at(f.parsed, at, 'ref-operation-kind', `operation \`${name}\` is a \`${op.kind}\`; \`${r.type}\` matching needs a \`search\``);
+  });
+  if (spec.target.updateOperation === undefined) {
+    reporter.at(f.parsed, ['spec', 'target'], 'match-needs-update', `records matched by ${searched.map(({ r }) => `\`${r.type}\``).join(', ')} to existing \`${spec.target.object}\` are updated by their id, but the target has no \`updateOperation\``, { key: true, hint: 'declare `updateOperation: <an update or batchUpdate operation>`' });
   }
 }

@@ -7,13 +7,19 @@ import { number, text } from '../fragments.js';
 
 const field = text('Source record field (after transforms).', { examples: ['domain'] });
 const property = text('Target object property compared with it.', { examples: ['domain'] });
+/** The rule's candidate search; exact keys default to `find`, LinkedIn pages and names to `findByToken`. */
+const lookup = (byDefault: 'find' | 'findByToken') =>
+  text(
+    `Search operation of the target object that finds candidates by this property (it receives \`lookup.property\` and \`lookup.values\`). Used when the rules include a key or name matcher; a record matched this way is then updated by its CRM id through \`target.updateOperation\`. Default: \`${byDefault}\`.`,
+    { examples: [byDefault] },
+  );
 
-function keyMatcher(type: string, summary: string, exampleField: string): void {
+function keyMatcher(type: string, summary: string, exampleField: string, byDefault: 'find' | 'findByToken'): void {
   registerComponent({
     kind: 'matcher',
     type,
     summary,
-    properties: { field, property },
+    properties: { field, property, lookup: lookup(byDefault) },
     required: ['field', 'property'],
     example: { type, field: exampleField, property: exampleField },
   });
@@ -31,14 +37,14 @@ registerComponent({
   kind: 'matcher',
   type: 'externalId',
   summary: 'A unique id of the source record stored in a target property (upsert key).',
-  properties: { field, property },
+  properties: { field, property, lookup: lookup('find') },
   required: ['field', 'property'],
   example: { type: 'externalId', field: 'id', property: 'quotey_quote_id' },
 });
 
-keyMatcher('email', 'Exact e-mail address, lower-cased and trimmed.', 'email');
-keyMatcher('domain', 'Exact registrable domain (public suffix list): `https://www.acme.co.uk/x` matches `acme.co.uk`.', 'domain');
-keyMatcher('linkedin', 'Exact LinkedIn company or profile slug taken from any form of the URL.', 'linkedin_url');
+keyMatcher('email', 'Exact e-mail address, lower-cased and trimmed.', 'email', 'find');
+keyMatcher('domain', 'Exact registrable domain (public suffix list): `https://www.acme.co.uk/x` matches `acme.co.uk`.', 'domain', 'find');
+keyMatcher('linkedin', 'Exact LinkedIn company or profile slug taken from any form of the URL.', 'linkedin_url', 'findByToken');
 
 const threshold = (d: string, def: number): JsonSchema => number(`${d} Default: ${def}.`, 0, 1, { default: def });
 
@@ -50,6 +56,7 @@ registerComponent({
   properties: {
     field,
     property,
+    lookup: lookup('findByToken'),
     autoLink: threshold('Score from which a match is linked without review.', 0.92),
     review: threshold('Score from which a match is queued for review.', 0.75),
   },

@@ -1,0 +1,25 @@
+/** The HubSpot simulator as engine tests drive it: its REST API as a user or admin, and the OAuth set-up the shipped connector reads. */
+import { HUBSPOT_SIM_PRIVATE_APP_TOKEN } from '../../../src/simulators/hubspot/index.js';
+import type { RunningSimulator } from '../../../src/simulators/kit/server.js';
+
+/** A call to the simulator's API (or its `/__admin` routes) with the private app token. */
+export async function hubspot<T = any>(sim: RunningSimulator, method: string, route: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${sim.url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${HUBSPOT_SIM_PRIVATE_APP_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${route} → ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** The environment `connectors/hubspot.yaml` needs to reach the simulator through OAuth. */
+export function hubspotEnv(sim: RunningSimulator): Record<string, string> {
+  return {
+    HUBSPOT_BASE_URL: sim.url,
+    HUBSPOT_CLIENT_ID: 'sim-client-id',
+    HUBSPOT_CLIENT_SECRET: 'sim-client-secret',
+    HUBSPOT_REFRESH_TOKEN: 'sim-refresh-token',
+  };
+}
