@@ -14,13 +14,16 @@ import { commitCursor, getCursor } from '../state/cursors.js';
 import { enqueueOutbox, type SupersededWrite } from '../state/outbox/enqueue.js';
 import { appendAudit, type AuditInput } from '../state/audit.js';
 import { openReconciliationItem } from '../state/reconciliation.js';
-import { proposeMatch } from '../state/reviewQueue.js';
+import { markDecisionsApplied, proposeMatch, unappliedDecisions } from '../state/reviewQueue.js';
 import { saveFieldBases } from '../state/fieldBases.js';
 import { acquireLease, releaseLease } from '../state/leases.js';
 import { planPage, type PagePlan, type PlanContext, type PlanLookups } from './planner.js';
 import { storeLookups } from './planLookups.js';
 import { deliverOnce, type DeliveryContext, type SettledSummary } from './delivery.js';
 import type { SourcePort } from './ports.js';
+
+/** Records planned again per page after review decisions. */
+const DECISIONS_PER_PAGE = 500;
 
 export interface RunnerProgress {
   pipeline: string;
@@ -112,12 +115,13 @@ export class PipelineRunner {
     const lease = await acquireLease(this.scope, leaseName, holder, o.leaseMs ?? 60_000);
     if (!lease.acquired) return;
     try {
+      await this.applyReviewDecisions();
       const key = { pipeline: o.plan.pipeline, source: o.sourceName };
       const cursor = (await getCursor(this.scope, key))?.value;
       for await (const page of o.source.pages(cursor, this.sourceAbort.signal)) {
         if (this.stopping) break;
         const plan = await planPage(o.plan, page.records, this.lookups(), this.sourceAbort.signal);
-        const queued = await this.commit(plan, key, page.cursor, page.commit);
+        const queued = await this.commit(plan, { key, value: page.cursor }, page.commit);
         this.count(plan, queued);
         this.wake$.next();
         if (this.stopping) break;
@@ -153,8 +157,29 @@ export class PipelineRunner {
     return storeLookups(this.scope, this.opts.plan);
   }
 
+  /**
+   * Plans again the records whose match an operator approved or rejected since they were last
+   * planned, so a decision takes effect without waiting for the record to change: an approved
+   * pair is linked and its record written to the CRM record, a rejected one's record is matched
+   * afresh (or created). Sources that can read records by key do this (tables); the cursor stays.
+   */
+  private async applyReviewDecisions(): Promise<void> {
+    const o = this.opts;
+    if (!o.source.records || !o.plan.orientation.sourceIsLocal) return;
+    while (!this.stopping) {
+      const decisions = await unappliedDecisions(this.scope, o.plan.pipeline, DECISIONS_PER_PAGE);
+      if (decisions.length === 0) return;
+      const records = await o.source.records([...new Set(decisions.map((d) => d.localKey))], this.sourceAbort.signal);
+      const plan = await planPage(o.plan, records, this.lookups(), this.sourceAbort.signal);
+      const queued = await this.commit(plan, undefined, (tx) => markDecisionsApplied(tx, decisions));
+      this.count(plan, queued);
+      this.wake$.next();
+      if (decisions.length < DECISIONS_PER_PAGE) return;
+    }
+  }
+
   /** Commits a page; returns how many writes were new (a re-read record's write is already queued). */
-  private async commit(plan: PagePlan, key: { pipeline: string; source: string }, cursor: unknown, extra?: (tx: Scope) => Promise<void>): Promise<number> {
+  private async commit(plan: PagePlan, cursor: { key: { pipeline: string; source: string }; value: unknown } | undefined, extra?: (tx: Scope) => Promise<void>): Promise<number> {
     return this.scope.transaction(async (tx) => {
       if (extra) await extra(tx);
       const { inserted, duplicates, superseded } = await enqueueOutbox(tx, plan.writes);
@@ -166,7 +191,7 @@ export class PipelineRunner {
       // A match is linked with its page, so a later page sees the CRM record as taken.
       for (const proposal of [...plan.autoLinks, ...plan.reviews]) await proposeMatch(tx, proposal);
       if (plan.bases.length) await saveFieldBases(tx, plan.bases);
-      await commitCursor(tx, key, cursor);
+      if (cursor) await commitCursor(tx, cursor.key, cursor.value);
       return inserted.length;
     });
   }

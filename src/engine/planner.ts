@@ -412,8 +412,8 @@ function proposal(ctx: PlanContext, localKey: string, remoteId: string, strategy
 /**
  * A record whose best match needs an operator: every candidate the deciding rule scored in its
  * review band (several, when an exact key was ambiguous) waits in the review queue, and the record
- * is not written. Approving one links the pair, and the record is written at its next change or
- * `syncd backfill`; once all are rejected, the next read creates it.
+ * is not written. Approving one links the pair; rejecting lets the record match elsewhere or be
+ * created. Either decision has the record planned again at the next poll.
  */
 function proposeForReview(ctx: PlanContext, out: PagePlan, p: Prepared, match: PageMatch): void {
   const { outcome } = match;

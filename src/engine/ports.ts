@@ -27,6 +27,8 @@ export interface SourcePage {
 export interface SourcePort {
   /** Pages of changes after the committed cursor (undefined: from the start). */
   pages(cursor: unknown, signal: AbortSignal): AsyncIterable<SourcePage>;
+  /** The current rows of these records, by key, to plan them again out of cursor order (optional). */
+  records?(keys: string[], signal: AbortSignal): Promise<SourceRecord[]>;
 }
 
 export interface TargetWrite {

@@ -49,6 +49,20 @@ function normalise(row: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+function sourceRows(rows: Record<string, unknown>[], key: string, cursorField: string): SourceRow[] {
+  return rows.map((r) => ({
+    key: String(r[key]),
+    fields: normalise(r),
+    position: { value: cursorValue(r[cursorField]), key: r[key] as string | number },
+  }));
+}
+
+/** The rows with these keys, wherever they are in cursor order. */
+export async function readTableRows(db: Knex, opts: Omit<TableReadOptions, 'pageSize'>, keys: readonly string[]): Promise<SourceRow[]> {
+  const rows = (await db(opts.table).select(Object.keys(opts.spec.columns)).whereIn(opts.spec.key, [...keys])) as Record<string, unknown>[];
+  return sourceRows(rows, opts.spec.key, opts.cursorField);
+}
+
 /** Reads one page after `after` (exclusive) or from `from` (inclusive) when starting a poll. */
 export async function readTablePage(
   db: Knex,
@@ -65,9 +79,5 @@ export async function readTablePage(
     q.where(cursorField, '>=', start.from);
   }
   const rows = (await q.orderBy([{ column: cursorField }, { column: key }]).limit(pageSize)) as Record<string, unknown>[];
-  return rows.map((r) => ({
-    key: String(r[key]),
-    fields: normalise(r),
-    position: { value: cursorValue(r[cursorField]), key: r[key] as string | number },
-  }));
+  return sourceRows(rows, key, cursorField);
 }

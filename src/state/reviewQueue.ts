@@ -151,7 +151,7 @@ export async function approveCandidate(scope: Scope, id: number, by: string): Pr
     await tx
       .db(tables.reviewCandidates)
       .where({ tenant: tx.tenant, id })
-      .update({ status: 'approved', link_id: link.id, decided_by: by, decided_at: tx.now(), updated_at: tx.now() });
+      .update({ status: 'approved', link_id: link.id, decided_by: by, decided_at: tx.now(), applied_at: null, updated_at: tx.now() });
     return link;
   });
 }
@@ -169,8 +169,38 @@ export async function rejectCandidate(scope: Scope, id: number, by: string): Pro
     await tx
       .db(tables.reviewCandidates)
       .where({ tenant: tx.tenant, id })
-      .update({ status: 'rejected', decided_by: by, decided_at: tx.now(), updated_at: tx.now() });
+      .update({ status: 'rejected', decided_by: by, decided_at: tx.now(), applied_at: null, updated_at: tx.now() });
   });
+}
+
+/** An operator's decision whose record the pipeline has not planned again since. */
+export interface UnappliedDecision {
+  id: number;
+  localKey: string;
+  decidedAt: number;
+}
+
+/**
+ * This pipeline's approved and rejected matches whose records have not been planned again since
+ * the decision, oldest decision first: the daemon re-reads those records so a decision takes
+ * effect without waiting for the record to change.
+ */
+export async function unappliedDecisions(scope: Scope, pipeline: string, limit: number): Promise<UnappliedDecision[]> {
+  const rows = (await scope
+    .db(tables.reviewCandidates)
+    .where({ tenant: scope.tenant, pipeline })
+    .whereNull('applied_at')
+    .whereIn('status', ['approved', 'rejected'])
+    .orderBy([{ column: 'decided_at' }, { column: 'id' }])
+    .limit(limit)
+    .select('id', 'local_key', 'decided_at')) as Array<Record<string, unknown>>;
+  return rows.map((r) => ({ id: toNumber(r.id), localKey: String(r.local_key), decidedAt: toNumber(r.decided_at) }));
+}
+
+/** Records that these decisions were applied; a decision changed in the meantime stays unapplied. */
+export async function markDecisionsApplied(scope: Scope, decisions: readonly UnappliedDecision[]): Promise<void> {
+  const now = scope.now();
+  for (const d of decisions) await scope.db(tables.reviewCandidates).where({ tenant: scope.tenant, id: d.id, decided_at: d.decidedAt }).whereNull('applied_at').update({ applied_at: now });
 }
 
 /** Whether an operator rejected this exact pair. */

@@ -9,7 +9,8 @@ import knexFactory, { type Knex } from 'knex';
 import type { Dialect } from './dialect.js';
 import { createSecretBox, resolveSecretKey, type SecretBox } from './crypto.js';
 import { parseStoreUrl, type StoreLocation } from './location.js';
-import { migrationSource } from './migrations/index.js';
+import { migrationSource, migrations } from './migrations/index.js';
+import { StoreError } from './errors.js';
 import { createScope, type Scope, type ScopeContext } from './scope.js';
 import { migrationsTable } from './tables.js';
 
@@ -110,6 +111,7 @@ export function openStore(options: StoreOptions = {}): Store {
     tenantDefault,
     knex,
     async migrate() {
+      await refuseNewerSchema(knex);
       const [, applied] = (await knex.migrate.latest({ migrationSource, tableName: migrationsTable })) as [number, string[]];
       return applied;
     },
@@ -117,6 +119,20 @@ export function openStore(options: StoreOptions = {}): Store {
     transaction: (fn, tenant = tenantDefault) => createScope(ctx, tenant).transaction(fn),
     close: () => knex.destroy(),
   };
+}
+
+/**
+ * A store migrated by a newer syncd holds migrations this one does not know; knex would call its
+ * own migration list "corrupt". Say what happened instead, before touching anything.
+ */
+async function refuseNewerSchema(knex: Knex): Promise<void> {
+  if (!(await knex.schema.hasTable(migrationsTable))) return;
+  const known = new Set(migrations.map((m) => m.name));
+  const applied = (await knex(migrationsTable).select('name')) as Array<{ name: string }>;
+  const unknown = applied.map((r) => r.name).filter((n) => !known.has(n));
+  if (unknown.length) {
+    throw new StoreError('invalid_state', `this state store was migrated by a newer syncd (${unknown.join(', ')}); run that version, or a later one, against it`);
+  }
 }
 
 function knexConfig(location: StoreLocation, options: StoreOptions): Knex.Config {

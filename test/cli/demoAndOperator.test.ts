@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { claimBatch, enqueueOutbox, moveToDeadLetter, openStore } from '../../src/state/index.js';
+import { claimBatch, enqueueOutbox, moveToDeadLetter, openStore, proposeMatch } from '../../src/state/index.js';
 import { writes } from '../state/fixtures.js';
 
 const bin = path.resolve('bin/syncd');
@@ -68,6 +68,31 @@ describe('syncd dlq replay', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('queued 1 write(s) again');
     expect(r.out).toMatch(/dead letter 1 \(record q-0\) not replayed: the record has a newer write \(\S+\), planned without this one's success, which replaces it/);
+  });
+});
+
+describe('syncd review', () => {
+  it('lists the matches waiting for a decision with why they wait, then approves one and says when it takes effect', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'syncd-review-'));
+    const file = path.join(dir, 'state.db');
+    const store = openStore({ url: file, env: {} });
+    try {
+      await store.migrate();
+      const t = store.forTenant('default');
+      const pair = (key: string, id: string) => ({ pipeline: 'queast-companies-hubspot', local: { object: 'queast.companies', key }, remote: { connector: 'hubspot', object: 'companies', id } });
+      await proposeMatch(t, { ...pair('qc-3', '1002'), strategy: 'fuzzyName', score: 0.923, details: { matchedOn: 'smalllytics', ambiguous: false }, autoLink: false });
+      await proposeMatch(t, { ...pair('qc-7', '1001'), strategy: 'domain', score: 1, details: { matchedOn: 'biglytics.net', reason: 'already linked to qc-1' }, autoLink: false });
+    } finally {
+      await store.close();
+    }
+    const list = syncd(['review', 'list', '--status', 'pending', '--store', file]);
+    const approve = syncd(['review', 'approve', '1', '--store', file]);
+    rmSync(dir, { recursive: true, force: true });
+    expect(list.code).toBe(0);
+    expect(list.out).toMatch(/queast\.companies\/qc-3\s+hubspot\.companies\/1002\s+fuzzyName\s+0\.923\s+on "smalllytics"/);
+    expect(list.out).toMatch(/qc-7 .*already linked to qc-1; on "biglytics\.net"/);
+    expect(approve.code).toBe(0);
+    expect(approve.out).toContain("linked queast.companies/qc-3 ↔ hubspot.companies/1002; the running daemon writes the record to it at the pipeline's next poll");
   });
 });
 

@@ -12,7 +12,7 @@ import { startHubspotSimulator } from '../../src/simulators/hubspot/index.js';
 import type { RunningSimulator } from '../../src/simulators/kit/server.js';
 import type { Scope } from '../../src/state/scope.js';
 import { findLinkByLocal, type Link } from '../../src/state/links.js';
-import { approveCandidate, listCandidates, rejectCandidate } from '../../src/state/reviewQueue.js';
+import { approveCandidate, listCandidates, rejectCandidate, unappliedDecisions } from '../../src/state/reviewQueue.js';
 import { queryAudit } from '../../src/state/audit.js';
 import { openLocal } from './support/localDb.js';
 import { hubspot, hubspotEnv } from './support/hubspot.js';
@@ -72,7 +72,7 @@ describe.each(backends)('identity matching against HubSpot on %s', (backend) => 
       { id: 'qc-1', name: 'Biglytics Inc.', website: 'https://www.biglytics.net/about', industry: 'Analytics', employees: 130, updated_at: at(1) },
       // No domain, a legal suffix more: a confident fuzzy match of Acme Widgets (1003).
       { id: 'qc-2', name: 'Acme Widgets GmbH', industry: 'Manufacturing', employees: 450, updated_at: at(2) },
-      // A typo of Smalllytics (1002): similar enough to propose, not to link on its own.
+      // A typo of Smalllytics (1002, industry Consulting): similar enough to propose, not to link on its own.
       { id: 'qc-3', name: 'Smallytix', industry: 'Consulting', updated_at: at(3) },
       // Another name near Biglytics (1001), in the review band too.
       { id: 'qc-4', name: 'Biglytics AI', industry: 'Software', updated_at: at(4) },
@@ -140,22 +140,24 @@ describe.each(backends)('identity matching against HubSpot on %s', (backend) => 
     expect(auto.map((c) => c.local.key).sort()).toEqual(['qc-1', 'qc-2', 'qc-5']);
   });
 
-  it('an approved match links the pair, and the record is then updated, not created', async () => {
+  it('an approved match links the pair, and the next poll updates that CRM record, without the record changing', async () => {
     const [candidate] = await listCandidates(scope, { status: 'pending', localKey: 'qc-3' });
     await approveCandidate(scope, candidate!.id, 'ops@example.com');
     const count = (await companies()).length;
-    await queast('companies').where({ id: 'qc-3' }).update({ employees: 9, updated_at: at(30) });
     await run();
     expect(await companies()).toHaveLength(count);
-    expect(await company('1002')).toMatchObject({ queast_company_id: 'qc-3', numberofemployees: '9' });
+    // The name is merge_with_audit with the CRM winning a conflict: HubSpot's spelling stays.
+    expect(await company('1002')).toMatchObject({ queast_company_id: 'qc-3', industry: 'Consulting', name: 'Smalllytics' });
     expect(await linkOf('qc-3')).toMatchObject({ remote: { id: '1002' } });
+    // Applied once: the next poll does not plan it again.
+    expect(await unappliedDecisions(scope, PIPELINE, 10)).toEqual([]);
+    expect((await queryAudit(scope, { recordKey: 'qc-3' })).map((a) => a.action)).toEqual(['match.review', 'merge.decision', 'write.intent', 'write.ok']);
   });
 
-  it('a rejected match is never linked: the record is created at its next read', async () => {
+  it('a rejected match is never linked: the next poll creates the record', async () => {
     const [candidate] = await listCandidates(scope, { status: 'pending', localKey: 'qc-4' });
     await rejectCandidate(scope, candidate!.id, 'ops@example.com');
     const count = (await companies()).length;
-    await queast('companies').where({ id: 'qc-4' }).update({ updated_at: at(31) });
     await run();
     expect(await companies()).toHaveLength(count + 1);
     const link = await linkOf('qc-4');

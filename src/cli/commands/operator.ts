@@ -91,6 +91,13 @@ export async function runDlq(args: StoreArgs & { action: 'list' | 'replay' | 'di
   });
 }
 
+/** What the matcher noted about a match: why it waits (a contested CRM record) and what it matched on. */
+function why(details: unknown): string {
+  const d = (details ?? {}) as { reason?: unknown; matchedOn?: unknown; ambiguous?: unknown };
+  const parts = [typeof d.reason === 'string' ? d.reason : undefined, d.ambiguous === true ? 'several CRM records match' : undefined, typeof d.matchedOn === 'string' ? `on "${d.matchedOn}"` : undefined];
+  return parts.filter((p) => p !== undefined).join('; ');
+}
+
 export async function runReview(args: StoreArgs & { action: 'list' | 'approve' | 'reject'; id?: number; status?: CandidateStatus; pipeline?: string; by: string }, io: CommandIO): Promise<number> {
   return withStore(args, async (store) => {
     const scope = store.forTenant(args.tenant);
@@ -98,7 +105,7 @@ export async function runReview(args: StoreArgs & { action: 'list' | 'approve' |
       const list = await listCandidates(scope, { ...(args.status ? { status: args.status } : {}), ...(args.pipeline ? { pipeline: args.pipeline } : {}) });
       print(io, args, list, () =>
         list.length
-          ? formatTable(['id', 'status', 'pipeline', 'local', 'remote', 'strategy', 'score'], list.map((c) => [c.id, c.status, c.pipeline, `${c.local.object}/${c.local.key}`, `${c.remote.connector}.${c.remote.object}/${c.remote.id}`, c.strategy, c.score.toFixed(3)]))
+          ? formatTable(['id', 'status', 'pipeline', 'local', 'remote', 'strategy', 'score', 'why'], list.map((c) => [c.id, c.status, c.pipeline, `${c.local.object}/${c.local.key}`, `${c.remote.connector}.${c.remote.object}/${c.remote.id}`, c.strategy, c.score.toFixed(3), why(c.details)]))
           : 'no matches to review\n',
       );
       return 0;
@@ -106,10 +113,10 @@ export async function runReview(args: StoreArgs & { action: 'list' | 'approve' |
     if (args.id === undefined) throw new UserError(`name the match to ${args.action} (an id from \`syncd review list\`)`);
     if (args.action === 'approve') {
       const link = await approveCandidate(scope, args.id, args.by);
-      io.out(`linked ${link.local.object}/${link.local.key} ↔ ${link.remote.connector}.${link.remote.object}/${link.remote.id}; the record is written to it at its next change (or now, with \`syncd backfill\`)\n`);
+      io.out(`linked ${link.local.object}/${link.local.key} ↔ ${link.remote.connector}.${link.remote.object}/${link.remote.id}; the running daemon writes the record to it at the pipeline's next poll\n`);
     } else {
       await rejectCandidate(scope, args.id, args.by);
-      io.out(`rejected match ${args.id}; this pair will never be linked automatically again, and a record with no other match is created at its next change (or now, with \`syncd backfill\`)\n`);
+      io.out(`rejected match ${args.id}; this pair will never be linked automatically again; at the pipeline's next poll the record is matched again, or created\n`);
     }
     return 0;
   });

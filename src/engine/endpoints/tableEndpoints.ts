@@ -1,9 +1,9 @@
 /** Ports over a local SQL table: the `table` source and a writable table as target. */
 import type { Knex } from 'knex';
 import type { TableSpec } from '../../spec/types.js';
-import { readTablePage, rewind, type TablePosition } from '../../sources/table.js';
+import { readTablePage, readTableRows, rewind, type SourceRow, type TablePosition } from '../../sources/table.js';
 import { upsertRows } from '../../sinks/table.js';
-import type { SourcePage, SourcePort, TargetPort, TargetSnapshot, TargetWrite, WriteOutcome } from '../ports.js';
+import type { SourcePage, SourcePort, SourceRecord, TargetPort, TargetSnapshot, TargetWrite, WriteOutcome } from '../ports.js';
 
 export interface TableSourceOptions {
   db: Knex;
@@ -26,6 +26,7 @@ function later(a: TablePosition, b: TablePosition | undefined): TablePosition {
 export function tableSource(opts: TableSourceOptions): SourcePort {
   const pageSize = opts.pageSize ?? 1000;
   const read = { table: opts.table, spec: opts.spec, cursorField: opts.cursorField, pageSize };
+  const toRecord = (r: SourceRow): SourceRecord => ({ key: r.key, fields: r.fields, ...(typeof r.fields[opts.cursorField] === 'string' ? { updatedAt: r.fields[opts.cursorField] as string } : {}) });
   return {
     async *pages(cursor: unknown, signal: AbortSignal): AsyncIterable<SourcePage> {
       const committed = cursor as TablePosition | undefined;
@@ -37,10 +38,13 @@ export function tableSource(opts: TableSourceOptions): SourcePort {
         if (rows.length === 0) return;
         const last = (rows[rows.length - 1] as (typeof rows)[number]).position;
         high = later(last, high);
-        yield { records: rows.map((r) => ({ key: r.key, fields: r.fields, ...(typeof r.fields[opts.cursorField] === 'string' ? { updatedAt: r.fields[opts.cursorField] as string } : {}) })), cursor: high };
+        yield { records: rows.map(toRecord), cursor: high };
         if (rows.length < pageSize) return;
         start = { after: last };
       }
+    },
+    async records(keys: string[]): Promise<SourceRecord[]> {
+      return (await readTableRows(opts.db, read, keys)).map(toRecord);
     },
   };
 }
