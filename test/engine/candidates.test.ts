@@ -42,7 +42,7 @@ describe('matching a page against the CRM', () => {
   it('sends one search per rule for the whole page, and only undecided records go on to the next rule', async () => {
     const existing = [company('c-1', 'Alpha Corp', 'alpha.com'), company('c-2', 'Beta Labs', 'beta.io')];
     const { target, calls } = crm(existing);
-    const records = Array.from({ length: 40 }, (_, i) => ({ key: `l-${i}`, fields: { id: `l-${i}`, name: `Zeta${i} Works`, website: `https://zeta${i}.com` } }));
+    const records: Array<{ key: string; fields: Record<string, unknown> }> = Array.from({ length: 40 }, (_, i) => ({ key: `l-${i}`, fields: { id: `l-${i}`, name: `Zeta${i} Works`, website: `https://zeta${i}.com` } }));
     records.push({ key: 'l-alpha', fields: { id: 'l-alpha', name: 'Alpha Corporation', website: 'https://www.alpha.com/about' } });
     records.push({ key: 'l-beta', fields: { id: 'l-beta', name: 'Beta Labs GmbH' } });
     const out = await matchUnlinked(target, RULES, records, new Map(), new AbortController().signal);
