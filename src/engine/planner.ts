@@ -197,6 +197,8 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
     } else if (match && match.outcome.decision === 'review') {
       proposeForReview(ctx, out, p, match);
       continue;
+    } else if (match && holdsRejectedId(ctx, out, p, match)) {
+      continue;
     } else if (match && match.outcome.decision === 'link' && match.outcome.remoteId !== undefined) {
       localKey = p.sourceKey;
       remoteId = match.outcome.remoteId;
@@ -395,6 +397,34 @@ async function matchPage(ctx: PlanContext, unlinked: Prepared[], lookups: PlanLo
     }
   }
   return matches;
+}
+
+/**
+ * A record whose own external id is held by a CRM record an operator rejected as its match (the
+ * match had been made and written before the rejection): creating it would be an upsert by that
+ * id, landing on the rejected record again, or a duplicate of a unique value. It waits, with a
+ * conflict item saying what to clear, instead.
+ */
+function holdsRejectedId(ctx: PlanContext, out: PagePlan, p: Prepared, match: PageMatch): boolean {
+  if (match.outcome.decision !== 'new') return false;
+  const stale = match.outcome.candidates.find((c) => c.rejected && c.strategy === 'externalId');
+  if (!stale) return false;
+  const ext = ctx.matchRules.find((r): r is KeyedMatcher => r.type === 'externalId') as KeyedMatcher;
+  const where = `${ctx.orientation.remote.connector}.${ctx.orientation.remote.object} ${stale.remoteId}`;
+  out.reconciliation.push({
+    kind: 'conflict',
+    pipeline: ctx.pipeline,
+    recordKey: p.sourceKey,
+    field: ext.property,
+    payload: {
+      reason: `${where} holds this record's ${ext.property}, but an operator rejected it as this record's match`,
+      remoteId: stale.remoteId,
+      action: `clear ${ext.property} on ${where}, then re-read the record (syncd backfill ${ctx.pipeline} --from <its last change>) to create it`,
+    },
+    dedupeKey: `rejected-holds-id:${ctx.pipeline}:${p.sourceKey}`,
+  });
+  out.counts.skipped++;
+  return true;
 }
 
 function proposal(ctx: PlanContext, localKey: string, remoteId: string, strategy: string, score: number, details: Record<string, unknown>, autoLink: boolean): MatchProposal {

@@ -17,6 +17,7 @@ import { isLocal } from './fieldPlan.js';
 import { buildPlanContext } from './planContext.js';
 import { orient } from './orientation.js';
 import { PipelineRunner, type RunnerProgress } from './pipelineRunner.js';
+import { searchesCandidates } from '../spec/matching.js';
 import { tableSource, tableTarget } from './endpoints/tableEndpoints.js';
 import { connectorSource, connectorTarget } from './endpoints/connectorEndpoints.js';
 import { storeCredentials } from './credentials.js';
@@ -54,6 +55,8 @@ export interface RuntimeOptions {
 }
 
 const DEFAULT_RETRY = { attempts: 6, initialDelay: '500ms', maxDelay: '2m' };
+/** Records per source page when unlinked records are matched by searching the CRM. */
+const MATCHED_PAGE_SIZE = 100;
 
 export class Runtime {
   readonly runners: PipelineRunner[] = [];
@@ -196,7 +199,9 @@ export class Runtime {
   private buildSource(pipeline: PipelineDocument, tenant: string): SourcePort {
     const src = pipeline.spec.source;
     const doc = this.connector(src.connector);
-    const pageSize = this.opts.pageSize ?? 1000;
+    // A page whose records are matched against the CRM waits on its searches (a few a second): a
+    // smaller page commits, and shows progress, every few seconds rather than every minute or two.
+    const pageSize = this.opts.pageSize ?? (searchesCandidates(pipeline.spec.match?.rules ?? []) ? MATCHED_PAGE_SIZE : 1000);
     if (src.type === 'table') {
       const table = doc.spec.tables?.[src.table];
       if (!table) throw new Error(`pipeline ${pipeline.metadata.name}: table ${src.table} is not declared`);

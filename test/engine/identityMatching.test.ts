@@ -14,6 +14,7 @@ import type { Scope } from '../../src/state/scope.js';
 import { findLinkByLocal, type Link } from '../../src/state/links.js';
 import { approveCandidate, listCandidates, rejectCandidate, unappliedDecisions } from '../../src/state/reviewQueue.js';
 import { queryAudit } from '../../src/state/audit.js';
+import { listReconciliationItems } from '../../src/state/reconciliation.js';
 import { openLocal } from './support/localDb.js';
 import { hubspot, hubspotEnv } from './support/hubspot.js';
 import { backends, prepareBackend, type BackendUrls } from './support/backends.js';
@@ -190,5 +191,20 @@ describe.each(backends)('identity matching against HubSpot on %s', (backend) => 
     ]);
     expect(pending.find((c) => c.local.key === 'qc-7')?.details).toMatchObject({ reason: 'already linked to qc-1' });
     expect(pending.find((c) => c.local.key === 'qc-8')?.details).toMatchObject({ reason: 'matched by several records of one page' });
+  });
+
+  it('a record whose external id a rejected CRM record still holds waits with a conflict item, instead of landing there again', async () => {
+    // qc-2 was linked to Acme Widgets (1003) by its name and written there, queast id included.
+    expect((await company('1003')).queast_company_id).toBe('qc-2');
+    const [auto] = await listCandidates(scope, { status: 'auto_linked', localKey: 'qc-2' });
+    await rejectCandidate(scope, auto!.id, 'ops@example.com');
+    const before = await companies();
+    await queast('companies').where({ id: 'qc-2' }).update({ employees: 451, updated_at: at(50) });
+    await run();
+    expect(await companies()).toHaveLength(before.length);
+    expect(await company('1003')).toMatchObject({ queast_company_id: 'qc-2', numberofemployees: '450' });
+    expect(await linkOf('qc-2')).toBeUndefined();
+    const [item] = (await listReconciliationItems(scope, { status: 'open' })).filter((i) => i.recordKey === 'qc-2');
+    expect(item).toMatchObject({ kind: 'conflict', field: 'queast_company_id', payload: { remoteId: '1003', reason: "hubspot.companies 1003 holds this record's queast_company_id, but an operator rejected it as this record's match" } });
   });
 });
