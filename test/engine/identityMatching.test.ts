@@ -15,7 +15,7 @@ import { findLinkByLocal, type Link } from '../../src/state/links.js';
 import { approveCandidate, listCandidates, rejectCandidate, unappliedDecisions } from '../../src/state/reviewQueue.js';
 import { queryAudit } from '../../src/state/audit.js';
 import { listReconciliationItems } from '../../src/state/reconciliation.js';
-import { openLocal } from './support/localDb.js';
+import { createQueastCompanies, openLocal } from './support/localDb.js';
 import { hubspot, hubspotEnv } from './support/hubspot.js';
 import { backends, prepareBackend, type BackendUrls } from './support/backends.js';
 
@@ -59,15 +59,7 @@ describe.each(backends)('identity matching against HubSpot on %s', (backend) => 
     initech = created.id;
 
     queast = openLocal(urls.local);
-    await queast.schema.createTable('companies', (t) => {
-      t.string('id').primary();
-      t.string('name');
-      t.string('website');
-      t.string('linkedin_url');
-      t.string('industry');
-      t.integer('employees');
-      t.string('updated_at');
-    });
+    await createQueastCompanies(queast);
     await queast('companies').insert([
       // Same registrable domain as Biglytics (1001), another spelling of the name.
       { id: 'qc-1', name: 'Biglytics Inc.', website: 'https://www.biglytics.net/about', industry: 'Analytics', employees: 130, updated_at: at(1) },

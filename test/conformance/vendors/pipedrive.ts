@@ -1,29 +1,13 @@
 /**
  * Pipedrive (API v2; v1 for notes and webhooks) through `connectors/pipedrive.yaml`, against the
- * Pipedrive simulator. The custom field keys the connector reads from the environment are the
- * company's real 40-character keys, looked up through the field-definition API as an operator
- * would.
+ * Pipedrive simulator, set up as `startPipedriveAccount` does.
  */
-import { startPipedriveSimulator, type RunningPipedriveSimulator } from '../../../src/simulators/pipedrive/index.js';
+import { PIPEDRIVE_WEBHOOK_PASSWORD as WEBHOOK_PASSWORD, PIPEDRIVE_WEBHOOK_USER as WEBHOOK_USER, startPipedriveAccount } from '../../support/pipedriveAccount.js';
 import { loadOpenApi, type SpecErratum } from '../../support/openapi.js';
 import { callJson } from '../support/http.js';
 import type { SpecRouter } from '../specCheck.js';
 import type { Skip, VendorCase, VendorHarness } from './types.js';
 
-const WEBHOOK_USER = 'syncd';
-const WEBHOOK_PASSWORD = 'hook-password-7f3a';
-
-interface V2Field {
-  field_code: string;
-  field_name: string;
-}
-
-async function fieldKey(sim: RunningPipedriveSimulator, entityFields: string, name: string): Promise<string> {
-  const { data } = await callJson<{ data: V2Field[] }>(`${sim.url}/api/v2/${entityFields}?limit=500`, { headers: { 'x-api-token': sim.apiToken } });
-  const key = data.find((f) => f.field_name === name)?.field_code;
-  if (!key || !/^[0-9a-f]{40}$/.test(key)) throw new Error(`no custom field ${name} in ${entityFields}`);
-  return key;
-}
 
 const fields = new Map<VendorHarness, Record<string, string>>();
 const keyOf = (h: VendorHarness, name: string): string => (fields.get(h) as Record<string, string>)[name] as string;
@@ -89,24 +73,10 @@ export const pipedrive: VendorCase = {
   vendor: 'Pipedrive',
   connector: 'pipedrive',
   async start() {
-    const sim = await startPipedriveSimulator({ config: { webhooks: { retryDelayScale: 0.001 } } });
-    // The connector declares an "interesting" custom field the fixtures lack; an admin adds it. Pipedrive has
-    // no boolean field type, so its wire form is text (the suite does not write it).
-    await callJson(`${sim.url}/__admin/fields/organizations`, { method: 'POST', body: { name: 'Interesting', type: 'varchar' } });
-    const keys = {
-      PIPEDRIVE_FIELD_ORG_QUEAST_ID: await fieldKey(sim, 'organizationFields', 'Queast ID'),
-      PIPEDRIVE_FIELD_ORG_LINKEDIN: await fieldKey(sim, 'organizationFields', 'LinkedIn URL'),
-      PIPEDRIVE_FIELD_ORG_INTERESTING: await fieldKey(sim, 'organizationFields', 'Interesting'),
-      PIPEDRIVE_FIELD_PERSON_QUEAST_ID: await fieldKey(sim, 'personFields', 'Queast ID'),
-    };
+    const { sim, env } = await startPipedriveAccount({ config: { webhooks: { retryDelayScale: 0.001 } } });
+    const keys = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('PIPEDRIVE_FIELD_')));
     const h: VendorHarness = {
-      env: {
-        PIPEDRIVE_BASE_URL: sim.url,
-        PIPEDRIVE_API_TOKEN: sim.apiToken,
-        PIPEDRIVE_WEBHOOK_USER: WEBHOOK_USER,
-        PIPEDRIVE_WEBHOOK_PASSWORD: WEBHOOK_PASSWORD,
-        ...keys,
-      },
+      env,
       connection: { id: 'conformance-pipedrive' },
       front: sim,
       async record(object, id) {

@@ -1,4 +1,4 @@
-/** The local `items` table of the fixture connector `local`, on SQLite or PostgreSQL. */
+/** Local tables the engine tests sync from: the fixture connector's `items`, and Queast's `companies`. */
 import knexFactory, { type Knex } from 'knex';
 
 export interface ItemRow {
@@ -37,4 +37,17 @@ export function makeItems(n: number, start = Date.parse('2026-01-01T00:00:00Z'))
     amount: (i + 1) * 10,
     updated_at: new Date(start + i * 1000).toISOString(),
   }));
+}
+
+/** Queast's `companies` table, as `connectors/queast.yaml` declares it. */
+export async function createQueastCompanies(db: Knex): Promise<void> {
+  await db.schema.createTable('companies', (t) => {
+    t.string('id').primary();
+    t.string('name');
+    t.string('website');
+    t.string('linkedin_url');
+    t.string('industry');
+    t.integer('employees');
+    t.string('updated_at');
+  });
 }
