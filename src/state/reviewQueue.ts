@@ -173,6 +173,12 @@ export async function rejectCandidate(scope: Scope, id: number, by: string): Pro
   });
 }
 
+/** How many records of this pipeline wait for an operator's decision on their match (`syncd status`). */
+export async function recordsAwaitingReview(scope: Scope, pipeline: string): Promise<number> {
+  const row = (await scope.db(tables.reviewCandidates).where({ tenant: scope.tenant, pipeline, status: 'pending' }).countDistinct({ n: 'local_key' }).first()) as { n?: unknown } | undefined;
+  return toNumber(row?.n ?? 0);
+}
+
 /** An operator's decision whose record the pipeline has not planned again since. */
 export interface UnappliedDecision {
   id: number;

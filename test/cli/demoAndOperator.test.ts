@@ -29,7 +29,7 @@ describe('syncd demo and the operator commands on its store', () => {
     expect(r.code).toBe(0);
     const data = JSON.parse(r.out) as { pipelines: Array<{ pipeline: string; done: number; pending: number; dead: number }> };
     const byName = Object.fromEntries(data.pipelines.map((p) => [p.pipeline, p]));
-    expect(byName['quotey-deals-hubspot']).toMatchObject({ done: 48, pending: 0, dead: 0 });
+    expect(byName['quotey-deals-hubspot']).toMatchObject({ done: 48, pending: 0, dead: 0, awaitingReview: 0 });
     expect(byName['hubspot-deals-quotey']?.pending).toBe(0);
   });
 

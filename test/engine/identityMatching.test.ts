@@ -12,7 +12,7 @@ import { startHubspotSimulator } from '../../src/simulators/hubspot/index.js';
 import type { RunningSimulator } from '../../src/simulators/kit/server.js';
 import type { Scope } from '../../src/state/scope.js';
 import { findLinkByLocal, type Link } from '../../src/state/links.js';
-import { approveCandidate, listCandidates, rejectCandidate, unappliedDecisions } from '../../src/state/reviewQueue.js';
+import { approveCandidate, listCandidates, recordsAwaitingReview, rejectCandidate, unappliedDecisions } from '../../src/state/reviewQueue.js';
 import { queryAudit } from '../../src/state/audit.js';
 import { listReconciliationItems } from '../../src/state/reconciliation.js';
 import { createQueastCompanies, openLocal } from './support/localDb.js';
@@ -126,6 +126,7 @@ describe.each(backends)('identity matching against HubSpot on %s', (backend) => 
     ]);
     expect(pending.every((c) => c.score >= 0.8 && c.score < 0.93)).toBe(true);
     expect(progress()).toMatchObject({ awaitingReview: 2, written: 4 });
+    expect(await recordsAwaitingReview(scope, PIPELINE)).toBe(2);
     expect((await queryAudit(scope, { recordKey: 'qc-3' })).map((a) => a.action)).toEqual(['match.review']);
 
     // Every automatic match is listed for correction.
@@ -144,6 +145,7 @@ describe.each(backends)('identity matching against HubSpot on %s', (backend) => 
     expect(await linkOf('qc-3')).toMatchObject({ remote: { id: '1002' } });
     // Applied once: the next poll does not plan it again.
     expect(await unappliedDecisions(scope, PIPELINE, 10)).toEqual([]);
+    expect(await recordsAwaitingReview(scope, PIPELINE)).toBe(1);
     expect((await queryAudit(scope, { recordKey: 'qc-3' })).map((a) => a.action)).toEqual(['match.review', 'merge.decision', 'write.intent', 'write.ok']);
   });
 

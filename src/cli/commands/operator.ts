@@ -7,7 +7,7 @@ import { listCursors, resetCursors, commitCursor } from '../../state/cursors.js'
 import { queueDepth } from '../../state/outbox/queries.js';
 import type { OutboxStatus } from '../../state/outbox/rows.js';
 import { discardDeadLetters, listDeadLetters, replayDeadLetters } from '../../state/deadLetters.js';
-import { approveCandidate, listCandidates, rejectCandidate, type CandidateStatus } from '../../state/reviewQueue.js';
+import { approveCandidate, listCandidates, recordsAwaitingReview, rejectCandidate, type CandidateStatus } from '../../state/reviewQueue.js';
 import { listReconciliationItems, resolveReconciliationItem, type ReconciliationKind } from '../../state/reconciliation.js';
 import { listConnections, markReconnected } from '../../state/connections.js';
 import { StoreError } from '../../state/errors.js';
@@ -43,18 +43,18 @@ export async function runStatus(args: StoreArgs & { pipeline?: string }, io: Com
     const scope = store.forTenant(args.tenant);
     const cursors = await listCursors(scope, args.pipeline ? { pipeline: args.pipeline } : {});
     const pipelines = [...new Set(cursors.map((c) => c.pipeline))];
-    const rows: Array<{ pipeline: string; cursor: unknown; cursorUpdatedAt: number | null; oldestOpenCreatedAt: number | null } & Record<OutboxStatus, number>> = [];
+    const rows: Array<{ pipeline: string; cursor: unknown; cursorUpdatedAt: number | null; oldestOpenCreatedAt: number | null; awaitingReview: number } & Record<OutboxStatus, number>> = [];
     for (const p of pipelines) {
       const d = await queueDepth(scope, { pipeline: p });
       const cursor = cursors.find((c) => c.pipeline === p);
-      rows.push({ pipeline: p, cursor: cursor?.value ?? null, cursorUpdatedAt: cursor?.updatedAt ?? null, ...d.byStatus, oldestOpenCreatedAt: d.oldestOpenCreatedAt });
+      rows.push({ pipeline: p, cursor: cursor?.value ?? null, cursorUpdatedAt: cursor?.updatedAt ?? null, ...d.byStatus, oldestOpenCreatedAt: d.oldestOpenCreatedAt, awaitingReview: await recordsAwaitingReview(scope, p) });
     }
     const connections = await listConnections(scope);
     print(io, args, { pipelines: rows, connections }, () => {
       const now = Date.now();
       let out = formatTable(
-        ['pipeline', 'cursor', 'polled', 'pending', 'in flight', 'waiting auth', 'failed', 'dead', 'done', 'superseded', 'oldest open'],
-        rows.map((r) => [r.pipeline, JSON.stringify(r.cursor), when(r.cursorUpdatedAt), r.pending, r.in_flight, r.waiting_auth, r.failed, r.dead, r.done, r.superseded, r.oldestOpenCreatedAt ? `${Math.round((now - r.oldestOpenCreatedAt) / 1000)}s ago` : '-']),
+        ['pipeline', 'cursor', 'polled', 'pending', 'in flight', 'waiting auth', 'failed', 'dead', 'done', 'superseded', 'oldest open', 'match review'],
+        rows.map((r) => [r.pipeline, JSON.stringify(r.cursor), when(r.cursorUpdatedAt), r.pending, r.in_flight, r.waiting_auth, r.failed, r.dead, r.done, r.superseded, r.oldestOpenCreatedAt ? `${Math.round((now - r.oldestOpenCreatedAt) / 1000)}s ago` : '-', r.awaitingReview]),
       );
       if (connections.length) out += '\n' + formatTable(['connection', 'connector', 'status', 'reason'], connections.map((c) => [c.connection, c.connector, c.status, c.reason]));
       if (rows.length === 0) out = `no pipeline has run in tenant ${args.tenant} of this store yet\n`;
