@@ -94,6 +94,24 @@ describe.each(backends)('identity matching against HubSpot on %s', (backend) => 
     await urls?.cleanup();
   });
 
+  it('syncd plan shows each match decision and writes nothing', async () => {
+    const runner = runtime.runners.find((r) => r.progress.pipeline === PIPELINE);
+    const plans = (await runner?.preview(100)) ?? [];
+    const writes = plans.flatMap((p) => p.writes).map((w) => [w.recordKey, w.operation, (w.payload as { targetId?: string }).targetId ?? null]);
+    expect(writes.sort()).toEqual([
+      ['qc-1', 'batchUpdate', '1001'],
+      ['qc-2', 'batchUpdate', '1003'],
+      ['qc-5', 'batchUpdate', initech],
+      ['qc-6', 'batchUpsert', null],
+    ]);
+    expect(plans.flatMap((p) => p.reviews).map((r) => [r.local.key, r.remote.id]).sort()).toEqual([
+      ['qc-3', '1002'],
+      ['qc-4', '1001'],
+    ]);
+    expect(await listCandidates(scope)).toEqual([]);
+    expect(await linkOf('qc-1')).toBeUndefined();
+  });
+
   it('updates the companies HubSpot already has, creates only the new one, and holds back the uncertain ones', async () => {
     const before = await companies();
     await run();
