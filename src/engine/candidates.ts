@@ -127,13 +127,18 @@ class PageSearches implements CandidateSource {
 
   private async send(g: Waiting): Promise<void> {
     try {
-      const records = await this.target.lookup({ operation: g.operation, property: g.property, values: [...g.terms.keys()] }, this.signal);
-      const remotes = records.map((r) => {
-        this.found.set(r.id, r);
-        return { id: r.id, properties: r.fields };
-      });
-      // Every term gets every record of its search: the strategy keeps those that really match.
-      for (const waiting of g.terms.values()) for (const resolve of waiting) resolve(remotes);
+      const searches = await this.target.lookup({ operation: g.operation, property: g.property, values: [...g.terms.keys()] }, this.signal);
+      const byTerm = new Map<string, RemoteRecord[]>();
+      for (const search of searches) {
+        const remotes = search.records.map((r) => {
+          this.found.set(r.id, r);
+          return { id: r.id, properties: r.fields };
+        });
+        // A term gets what its own search found (the strategy keeps those that really match), so
+        // a broad name search is scored against the few records it was sent for, not the page.
+        for (const term of search.values) byTerm.set(term, [...(byTerm.get(term) ?? []), ...remotes]);
+      }
+      for (const [term, waiting] of g.terms) for (const resolve of waiting) resolve(byTerm.get(term) ?? []);
     } catch (err) {
       for (const reject of g.fail) reject(err);
     }

@@ -59,8 +59,12 @@ export interface TargetPort {
   write(writes: TargetWrite[], signal: AbortSignal): Promise<WriteOutcome[]>;
   /** Current values of target records by their remote id, for three-way merges (optional). */
   read?(remoteIds: string[], signal: AbortSignal): Promise<Map<string, TargetSnapshot>>;
-  /** Candidates for identity matching: records whose property holds one of the values (optional). */
-  lookup?(request: TargetLookup, signal: AbortSignal): Promise<TargetRecord[]>;
+  /**
+   * Candidates for identity matching: records whose property holds one of the values (optional).
+   * One entry per search made, with the values it carried, so each value is compared only with
+   * what its own search found.
+   */
+  lookup?(request: TargetLookup, signal: AbortSignal): Promise<TargetLookupResult[]>;
 }
 
 /** A candidate search: target records whose `property` holds one of `values`, through `operation`. */
@@ -69,6 +73,12 @@ export interface TargetLookup {
   /** Target property (canonical name). */
   property: string;
   values: readonly string[];
+}
+
+/** One search of a lookup: the values it carried and the records it found. */
+export interface TargetLookupResult {
+  values: readonly string[];
+  records: TargetRecord[];
 }
 
 /** A target record a lookup found. */

@@ -24,13 +24,20 @@ function crm(records: TargetRecord[], fail?: string): { target: TargetPort; call
     lookup: async (request) => {
       calls.push({ ...request, values: [...request.values] });
       if (fail) throw new Error(fail);
-      // A loose search, as CRMs do: every record holding a value, or a word starting like one.
-      return records.filter((r) =>
-        request.values.some((v) => {
-          const held = String(r.fields[request.property] ?? '').toLowerCase();
-          return held === v || held.split(' ').some((w) => w.startsWith(v.slice(0, 4)));
-        }),
-      );
+      // A loose search, as CRMs do: every record holding a value, or a word starting like one;
+      // ten values per search.
+      const out = [];
+      for (let i = 0; i < request.values.length; i += 10) {
+        const values = request.values.slice(i, i + 10);
+        const found = records.filter((r) =>
+          values.some((v) => {
+            const held = String(r.fields[request.property] ?? '').toLowerCase();
+            return held === v || held.split(' ').some((w) => w.startsWith(v.slice(0, 4)));
+          }),
+        );
+        out.push({ values, records: found });
+      }
+      return out;
     },
   };
   return { target, calls };
@@ -62,6 +69,17 @@ describe('matching a page against the CRM', () => {
     expect(out.get('l-beta')?.outcome).toMatchObject({ decision: 'link', remoteId: 'c-2', strategy: 'fuzzyName', score: 1 });
     expect(out.get('l-beta')?.found.get('c-2')).toEqual(existing[1]);
     expect(out.get('l-7')?.outcome.decision).toBe('new');
+  });
+
+  it('scores a record only against what its own search found, not against every search of the page', async () => {
+    const { target, calls } = crm([company('c-z', 'Zeta1 Holdings')]);
+    const records = Array.from({ length: 10 }, (_, i) => ({ key: `l-${i}`, fields: { id: `l-${i}`, name: `Zeta${i} Works` } }));
+    records.push({ key: 'l-omega', fields: { id: 'l-omega', name: 'Omega Works' } });
+    const out = await matchUnlinked(target, RULES, records, new Map(), new AbortController().signal);
+    // The fake CRM answers ten values per search: the zeta names share one, Omega has its own.
+    expect(calls.at(-1)?.values).toHaveLength(11);
+    expect(out.get('l-3')?.outcome.candidates.map((c) => c.remoteId)).toEqual(['c-z']);
+    expect(out.get('l-omega')?.outcome.candidates).toEqual([]);
   });
 
   it('never proposes a pair an operator rejected', async () => {

@@ -6,7 +6,7 @@
 import type { ConnectorClient } from '../../connectors/client.js';
 import { isConnectorError } from '../../connectors/errors.js';
 import type { ObjectSpec, OperationSpec } from '../../spec/types.js';
-import type { SourcePage, SourcePort, TargetLookup, TargetPort, TargetRecord, TargetSnapshot, TargetWrite, WriteOutcome } from '../ports.js';
+import type { SourcePage, SourcePort, TargetLookup, TargetLookupResult, TargetPort, TargetRecord, TargetSnapshot, TargetWrite, WriteOutcome } from '../ports.js';
 
 /** Target reads in flight at once per page. */
 const READ_CONCURRENCY = 8;
@@ -151,19 +151,20 @@ export function connectorTarget(opts: ConnectorTargetOptions): TargetPort {
           },
         }
       : {}),
-    async lookup(request: TargetLookup, signal: AbortSignal): Promise<TargetRecord[]> {
+    async lookup(request: TargetLookup, signal: AbortSignal): Promise<TargetLookupResult[]> {
       const op = spec.operations[request.operation];
       if (op?.kind !== 'search') throw new Error(`${opts.connector}.${opts.object} has no search operation \`${request.operation}\` to find match candidates with`);
       // Search operations say in `maxBatch` how many values one request can carry.
       const perCall = op.maxBatch ?? 1;
-      const out: TargetRecord[] = [];
+      const out: TargetLookupResult[] = [];
       for (let i = 0; i < request.values.length; i += perCall) {
         const values = request.values.slice(i, i + perCall);
-        let read = 0;
+        const records: TargetRecord[] = [];
         for await (const r of client.search(opts.object, { operation: request.operation, lookup: { property: request.property, values }, signal })) {
-          out.push({ id: r.id, fields: r.fields, ...(r.updatedAt ? { updatedAt: r.updatedAt } : {}) });
-          if (++read >= MAX_CANDIDATES_PER_SEARCH) break;
+          records.push({ id: r.id, fields: r.fields, ...(r.updatedAt ? { updatedAt: r.updatedAt } : {}) });
+          if (records.length >= MAX_CANDIDATES_PER_SEARCH) break;
         }
+        out.push({ values, records });
       }
       return out;
     },
