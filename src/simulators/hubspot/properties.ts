@@ -67,6 +67,8 @@ const BUILT_IN: Record<string, Spec[]> = {
     { name: 'company' },
     { name: 'website' },
     { name: 'jobtitle' },
+    // Not on the fact sheet: public integrations read and search it as a standard contact property.
+    { name: 'hs_linkedin_url' },
     { name: 'address' },
     { name: 'city' },
     { name: 'state' },

@@ -1,5 +1,6 @@
 /** HubSpot CRM v3 through `connectors/hubspot.yaml`, against the HubSpot simulator. */
 import { createHmac } from 'node:crypto';
+import { HUBSPOT_SIM_PRIVATE_APP_TOKEN } from '../../../src/simulators/hubspot/index.js';
 import { callJson } from '../support/http.js';
 import type { VendorCase } from './types.js';
 import { advanceHubspotClock, hubspotRecord, startHubspotAccount } from './hubspotAccount.js';
@@ -62,6 +63,20 @@ export const hubspot: VendorCase = {
     { object: 'companies', operation: 'find', property: 'domain', values: async () => ({ values: ['biglytics.net', 'www.biglytics.net'], expectId: '1001' }) },
     { object: 'companies', operation: 'findByToken', property: 'name', values: async () => ({ values: ['biglytics', 'widgets'], expectId: '1001' }) },
     { object: 'contacts', operation: 'find', property: 'email', values: async () => ({ values: ['bcooper@biglytics.net'], expectId: '2001' }) },
+    {
+      object: 'contacts',
+      operation: 'findByToken',
+      property: 'hs_linkedin_url',
+      // A contact whose LinkedIn page a user entered; the engine searches by the profile's slug.
+      values: async ({ h, tag }) => {
+        const created = await callJson<{ id: string }>(`${h.front.url}/crm/v3/objects/contacts`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${HUBSPOT_SIM_PRIVATE_APP_TOKEN}` },
+          body: { properties: { email: `li-${tag}@example.com`, hs_linkedin_url: `https://www.linkedin.com/in/grace-${tag}` } },
+        });
+        return { values: [`grace-${tag}`], expectId: created.id };
+      },
+    },
   ],
   moreWrites: [
     {
