@@ -1,4 +1,4 @@
-/** Local tables the engine tests sync from: the fixture connector's `items`, and Queast's `companies`. */
+/** Local tables the engine tests sync from: the fixture connector's `items`, and Queast's `companies` and `people`. */
 import knexFactory, { type Knex } from 'knex';
 
 export interface ItemRow {
@@ -49,5 +49,13 @@ export async function createQueastCompanies(db: Knex): Promise<void> {
     t.string('industry');
     t.integer('employees');
     t.string('updated_at');
+  });
+}
+
+/** Queast's `people` table, as `connectors/queast.yaml` declares it. */
+export async function createQueastPeople(db: Knex): Promise<void> {
+  await db.schema.createTable('people', (t) => {
+    for (const c of ['id', 'company_id', 'full_name', 'first_name', 'last_name', 'email', 'title', 'linkedin_url', 'updated_at']) t.string(c);
+    t.primary(['id']);
   });
 }
