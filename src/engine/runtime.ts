@@ -199,9 +199,7 @@ export class Runtime {
   private buildSource(pipeline: PipelineDocument, tenant: string): SourcePort {
     const src = pipeline.spec.source;
     const doc = this.connector(src.connector);
-    // A page whose records are matched against the CRM waits on its searches (a few a second): a
-    // smaller page commits, and shows progress, every few seconds rather than every minute or two.
-    const pageSize = this.opts.pageSize ?? (searchesCandidates(pipeline.spec.match?.rules ?? []) ? MATCHED_PAGE_SIZE : 1000);
+    const pageSize = this.opts.pageSize ?? 1000;
     if (src.type === 'table') {
       const table = doc.spec.tables?.[src.table];
       if (!table) throw new Error(`pipeline ${pipeline.metadata.name}: table ${src.table} is not declared`);
@@ -212,7 +210,9 @@ export class Runtime {
         cursorField: src.cursor.field,
         lookbackMs: durationMs(src.cursor.lookback, 0),
         ...(src.cursor.start ? { start: src.cursor.start } : {}),
-        pageSize,
+        // A page whose records are matched against the CRM waits on its searches (a few a
+        // second): a smaller page commits, and shows progress, within seconds, not minutes.
+        pageSize: this.opts.pageSize ?? (searchesCandidates(pipeline.spec.match?.rules ?? []) ? MATCHED_PAGE_SIZE : pageSize),
       });
     }
     if (src.type === 'poll') {
