@@ -1,17 +1,11 @@
 /** The HubSpot simulator as engine tests drive it: its REST API as a user or admin, and the OAuth set-up the shipped connector reads. */
 import { HUBSPOT_SIM_PRIVATE_APP_TOKEN } from '../../../src/simulators/hubspot/index.js';
 import type { RunningSimulator } from '../../../src/simulators/kit/server.js';
+import { callJson } from '../../conformance/support/http.js';
 
 /** A call to the simulator's API (or its `/__admin` routes) with the private app token. */
-export async function hubspot<T = any>(sim: RunningSimulator, method: string, route: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${sim.url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${HUBSPOT_SIM_PRIVATE_APP_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${route} → ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
+export function hubspot<T = any>(sim: RunningSimulator, method: string, route: string, body?: unknown): Promise<T> {
+  return callJson<T>(`${sim.url}${route}`, { method, headers: { authorization: `Bearer ${HUBSPOT_SIM_PRIVATE_APP_TOKEN}` }, ...(body === undefined ? {} : { body }) });
 }
 
 /** The environment `connectors/hubspot.yaml` needs to reach the simulator through OAuth. */
