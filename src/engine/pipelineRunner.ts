@@ -34,7 +34,7 @@ export interface RunnerProgress {
   skipped: number;
   unchanged: number;
   failed: number;
-  /** Records held back because their match waits in the review queue. */
+  /** Records held back for a match review (a record read again while it waits counts once). */
   awaitingReview: number;
   written: number;
   retried: number;
@@ -121,8 +121,7 @@ export class PipelineRunner {
       for await (const page of o.source.pages(cursor, this.sourceAbort.signal)) {
         if (this.stopping) break;
         const plan = await planPage(o.plan, page.records, this.lookups(), this.sourceAbort.signal);
-        const queued = await this.commit(plan, { key, value: page.cursor }, page.commit);
-        this.count(plan, queued);
+        this.count(plan, await this.commit(plan, { key, value: page.cursor }, page.commit));
         this.wake$.next();
         if (this.stopping) break;
         // With a synchronous driver (better-sqlite3) a page is all promise continuations: without
@@ -171,32 +170,43 @@ export class PipelineRunner {
       if (decisions.length === 0) return;
       const records = await o.source.records([...new Set(decisions.map((d) => d.localKey))], this.sourceAbort.signal);
       const plan = await planPage(o.plan, records, this.lookups(), this.sourceAbort.signal);
-      const queued = await this.commit(plan, undefined, (tx) => markDecisionsApplied(tx, decisions));
-      this.count(plan, queued);
+      this.count(plan, await this.commit(plan, undefined, (tx) => markDecisionsApplied(tx, decisions)));
       this.wake$.next();
       if (decisions.length < DECISIONS_PER_PAGE) return;
     }
   }
 
-  /** Commits a page; returns how many writes were new (a re-read record's write is already queued). */
-  private async commit(plan: PagePlan, cursor: { key: { pipeline: string; source: string }; value: unknown } | undefined, extra?: (tx: Scope) => Promise<void>): Promise<number> {
+  /**
+   * Commits a page. Returns how many writes were new (a re-read record's write is already queued)
+   * and how many records' match reviews were opened (a re-read record may already be waiting).
+   */
+  private async commit(plan: PagePlan, cursor: { key: { pipeline: string; source: string }; value: unknown } | undefined, extra?: (tx: Scope) => Promise<void>): Promise<Committed> {
     return this.scope.transaction(async (tx) => {
       if (extra) await extra(tx);
       const { inserted, duplicates, superseded } = await enqueueOutbox(tx, plan.writes);
-      // A re-read record plans the write already queued: its intent is on the trail once.
+      // A match is linked with its page, so a later page sees the CRM record as taken.
+      for (const proposal of plan.autoLinks) await proposeMatch(tx, proposal);
+      const opened = new Set<string>();
+      for (const proposal of plan.reviews) if ((await proposeMatch(tx, proposal)).opened) opened.add(proposal.local.key);
+      // A re-read record plans the write already queued (with the merge decisions behind it), or
+      // the review already waiting: each is on the trail once.
       const repeated = new Set(duplicates);
-      const audit = [...(repeated.size ? plan.audit.filter((e) => e.action !== 'write.intent' || !repeated.has(e.idempotencyKey as string)) : plan.audit), ...superseded.map(supersededAudit)];
+      const requeued = new Set(repeated.size ? plan.writes.filter((w) => repeated.has(w.idempotencyKey)).map((w) => w.recordKey) : []);
+      const once = (e: AuditInput): boolean => {
+        if (e.action === 'write.intent') return !repeated.has(e.idempotencyKey as string);
+        if (e.action === 'merge.decision') return !requeued.has(e.recordKey as string);
+        return e.action !== 'match.review' || opened.has(e.recordKey as string);
+      };
+      const audit = [...plan.audit.filter(once), ...superseded.map(supersededAudit)];
       if (audit.length) await appendAudit(tx, audit);
       for (const item of plan.reconciliation) await openReconciliationItem(tx, item);
-      // A match is linked with its page, so a later page sees the CRM record as taken.
-      for (const proposal of [...plan.autoLinks, ...plan.reviews]) await proposeMatch(tx, proposal);
       if (plan.bases.length) await saveFieldBases(tx, plan.bases);
       if (cursor) await commitCursor(tx, cursor.key, cursor.value);
-      return inserted.length;
+      return { queued: inserted.length, reviewsOpened: opened.size };
     });
   }
 
-  private count(plan: PagePlan, queued: number): void {
+  private count(plan: PagePlan, { queued, reviewsOpened }: Committed): void {
     const p = this.progress;
     p.read += plan.counts.read;
     p.planned += queued;
@@ -205,7 +215,7 @@ export class PipelineRunner {
     p.skipped += plan.counts.skipped;
     p.unchanged += plan.counts.unchanged;
     p.failed += plan.counts.failed;
-    p.awaitingReview += plan.counts.review;
+    p.awaitingReview += reviewsOpened;
     this.opts.onProgress?.(p);
   }
 
@@ -274,6 +284,11 @@ export class PipelineRunner {
   abortNow(): void {
     this.abort.abort();
   }
+}
+
+interface Committed {
+  queued: number;
+  reviewsOpened: number;
 }
 
 /** The outcome of a write that was never sent: a newer write of its record replaced it. */

@@ -74,16 +74,26 @@ function pairWhere(local: LocalRef, remote: RemoteRef) {
   };
 }
 
+/** A proposed match as stored, and whether the proposal opened or changed it. */
+export interface ProposedMatch extends MatchCandidate {
+  /**
+   * False when the pair was already decided, or already waiting with the same strategy and score:
+   * a source that reads a waiting record again (a lookback window) proposes nothing new.
+   */
+  opened: boolean;
+}
+
 /**
  * Records a match. With `autoLink`, also links the pair (same transaction). A pair an operator
  * rejected stays rejected and is not linked; a pair already decided keeps its decision; the
  * score and details are refreshed otherwise.
  */
-export async function proposeMatch(scope: Scope, p: MatchProposal): Promise<MatchCandidate> {
+export async function proposeMatch(scope: Scope, p: MatchProposal): Promise<ProposedMatch> {
   return scope.transaction(async (tx) => {
     const now = tx.now();
     const existing = await tx.db(tables.reviewCandidates).where({ tenant: tx.tenant, ...pairWhere(p.local, p.remote) }).forUpdate().first();
-    if (existing && existing.status !== 'pending') return fromRow(tx, existing);
+    if (existing && existing.status !== 'pending') return { ...fromRow(tx, existing), opened: false };
+    const opened = !existing || p.autoLink || existing.strategy !== p.strategy || Number(existing.score) !== p.score;
     let linkId: number | null = null;
     if (p.autoLink) {
       const link = await upsertLink(tx, { local: p.local, remote: p.remote, pipeline: p.pipeline, strategy: p.strategy, score: p.score });
@@ -99,13 +109,13 @@ export async function proposeMatch(scope: Scope, p: MatchProposal): Promise<Matc
     };
     if (existing) {
       const [row] = await tx.db(tables.reviewCandidates).where({ tenant: tx.tenant, id: existing.id }).update(fields).returning('*');
-      return fromRow(tx, row);
+      return { ...fromRow(tx, row), opened };
     }
     const [row] = await tx
       .db(tables.reviewCandidates)
       .insert({ tenant: tx.tenant, pipeline: p.pipeline ?? null, ...pairWhere(p.local, p.remote), created_at: now, ...fields })
       .returning('*');
-    return fromRow(tx, row);
+    return { ...fromRow(tx, row), opened };
   });
 }
 

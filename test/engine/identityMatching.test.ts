@@ -152,6 +152,17 @@ describe.each(backends)('identity matching against HubSpot on %s', (backend) => 
     expect(auto.map((c) => c.local.key).sort()).toEqual(['qc-1', 'qc-2', 'qc-5']);
   });
 
+  it('a waiting record read again opens no second review: one audit entry, counted once', async () => {
+    const waiting = await listCandidates(scope, { status: 'pending', localKey: 'qc-3' });
+    // An edit the match does not depend on: the source reads qc-3 again, it still waits.
+    await queast('companies').where({ id: 'qc-3' }).update({ employees: 12, updated_at: at(7) });
+    await run();
+    expect(await listCandidates(scope, { status: 'pending', localKey: 'qc-3' })).toEqual(waiting.map((c) => ({ ...c, updatedAt: expect.any(Number) })));
+    expect((await queryAudit(scope, { recordKey: 'qc-3' })).map((a) => a.action)).toEqual(['match.review']);
+    expect(progress()).toMatchObject({ awaitingReview: 2 });
+    expect(await recordsAwaitingReview(scope, PIPELINE)).toBe(2);
+  });
+
   it('an approved match links the pair, and the next poll updates that CRM record, without the record changing', async () => {
     const [candidate] = await listCandidates(scope, { status: 'pending', localKey: 'qc-3' });
     await approveCandidate(scope, candidate!.id, 'ops@example.com');
