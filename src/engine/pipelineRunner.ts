@@ -10,7 +10,8 @@
 import { EMPTY, Subject, catchError, defer, exhaustMap, from, interval, lastValueFrom, merge, mergeMap, startWith, takeUntil, timer, toArray } from 'rxjs';
 import type { Store } from '../state/store.js';
 import type { Scope } from '../state/scope.js';
-import { commitCursor, getCursor } from '../state/cursors.js';
+import { commitCursor, getCursor, type CursorKey } from '../state/cursors.js';
+import { clearSourceFailure, recordSourceFailure } from '../state/sourceFailures.js';
 import { enqueueOutbox, type SupersededWrite } from '../state/outbox/enqueue.js';
 import { appendAudit, type AuditInput } from '../state/audit.js';
 import { openReconciliationItem } from '../state/reconciliation.js';
@@ -71,6 +72,8 @@ export class PipelineRunner {
   private readonly abort = new AbortController();
   private done?: Promise<void>;
   private stopping = false;
+  /** Whether the last poll failed; unknown until this process polls (a failure may be stored). */
+  private sourceFailing: boolean | undefined;
   private readonly scope: Scope;
 
   constructor(private readonly opts: RunnerOptions) {
@@ -114,23 +117,39 @@ export class PipelineRunner {
     const holder = o.delivery.worker;
     const lease = await acquireLease(this.scope, leaseName, holder, o.leaseMs ?? 60_000);
     if (!lease.acquired) return;
+    const key = { pipeline: o.plan.pipeline, source: o.sourceName };
     try {
-      await this.applyReviewDecisions();
-      const key = { pipeline: o.plan.pipeline, source: o.sourceName };
-      const cursor = (await getCursor(this.scope, key))?.value;
-      for await (const page of o.source.pages(cursor, this.sourceAbort.signal)) {
-        if (this.stopping) break;
-        const plan = await planPage(o.plan, page.records, this.lookups(), this.sourceAbort.signal);
-        this.count(plan, await this.commit(plan, { key, value: page.cursor }, page.commit));
-        this.wake$.next();
-        if (this.stopping) break;
-        // With a synchronous driver (better-sqlite3) a page is all promise continuations: without
-        // this yield, a backfill of many pages never lets the event loop handle I/O, so delivery
-        // responses, webhooks and health checks wait until the whole cycle ends, and claims expire.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+      await this.readPages(key);
+      // Known to be clear after the first successful poll: no write per poll from then on.
+      if (this.sourceFailing !== false) await clearSourceFailure(this.scope, key);
+      this.sourceFailing = false;
+    } catch (err) {
+      // A read cancelled by stop() is not a failure: its page was never committed.
+      if (!this.stopping) {
+        this.sourceFailing = true;
+        await recordSourceFailure(this.scope, key, err instanceof Error ? err.message : String(err)).catch(() => undefined);
       }
+      throw err;
     } finally {
       await releaseLease(this.scope, leaseName, holder).catch(() => undefined);
+    }
+  }
+
+  /** Applies review decisions, then reads and commits every page the source has from its cursor. */
+  private async readPages(key: CursorKey): Promise<void> {
+    const o = this.opts;
+    await this.applyReviewDecisions();
+    const cursor = (await getCursor(this.scope, key))?.value;
+    for await (const page of o.source.pages(cursor, this.sourceAbort.signal)) {
+      if (this.stopping) break;
+      const plan = await planPage(o.plan, page.records, this.lookups(), this.sourceAbort.signal);
+      this.count(plan, await this.commit(plan, { key, value: page.cursor }, page.commit));
+      this.wake$.next();
+      if (this.stopping) break;
+      // With a synchronous driver (better-sqlite3) a page is all promise continuations: without
+      // this yield, a backfill of many pages never lets the event loop handle I/O, so delivery
+      // responses, webhooks and health checks wait until the whole cycle ends, and claims expire.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 

@@ -8,6 +8,7 @@ export { migrations } from './migrations/index.js';
 export { tables } from './tables.js';
 
 export * from './cursors.js';
+export * from './sourceFailures.js';
 export * from './links.js';
 export * from './fieldBases.js';
 export * from './outbox/rows.js';

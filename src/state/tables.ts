@@ -17,6 +17,7 @@ export const tables = {
   credentials: 'syncd_credentials',
   leases: 'syncd_leases',
   rateBudgets: 'syncd_rate_budgets',
+  sourceFailures: 'syncd_source_failures',
 } as const;
 
 export const migrationsTable = 'syncd_migrations';

@@ -74,7 +74,7 @@ describe.each(backends)('migrations on %s', (backend) => {
     expect(await columnsOf(h.store, tables.rateBudgets)).toEqual(['tenant', 'connection', 'bucket', 'state', 'updated_at']);
     await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
     expect(await columnsOf(h.store, tables.rateBudgets)).toEqual(['tenant', 'connection', 'bucket', 'capacity', 'refill_per_sec', 'tokens', 'updated_at', 'blocked_until']);
-    expect(await h.store.migrate()).toEqual(['003_rate_budget_state', '004_review_applied']);
+    expect(await h.store.migrate()).toEqual(['003_rate_budget_state', '004_review_applied', '005_source_failures']);
   });
 
   it('004 counts review decisions made before it as applied, so no record is planned again for them', async () => {
@@ -85,12 +85,13 @@ describe.each(backends)('migrations on %s', (backend) => {
       strategy: 'fuzzyName', score: 0.85, details: JSON.stringify(null), status, decided_by: decidedAt === null ? null : 'ops', decided_at: decidedAt, created_at: 1, updated_at: 1,
     });
     await h.store.knex(tables.reviewCandidates).insert([row('a', 'approved', 10), row('b', 'rejected', 20), row('c', 'pending', null)]);
-    expect(await h.store.migrate()).toEqual(['004_review_applied']);
+    const [, applied] = (await h.store.knex.migrate.up({ migrationSource, tableName: migrationsTable })) as [number, string[]];
+    expect(applied).toEqual(['004_review_applied']);
     const rows = (await h.store.knex(tables.reviewCandidates).select('local_key', 'applied_at').orderBy('local_key')) as Array<{ local_key: string; applied_at: unknown }>;
     expect(rows.map((r) => [r.local_key, r.applied_at === null ? null : Number(r.applied_at)])).toEqual([['a', 10], ['b', 20], ['c', null]]);
     await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
     expect(await columnsOf(h.store, tables.reviewCandidates)).not.toContain('applied_at');
-    expect(await h.store.migrate()).toEqual(['004_review_applied']);
+    expect(await h.store.migrate()).toEqual(['004_review_applied', '005_source_failures']);
   });
 
   it('refuse a store a newer syncd migrated, saying so, and change nothing', async () => {

@@ -4,6 +4,7 @@
  */
 import { openStore, type Store } from '../../state/store.js';
 import { listCursors, resetCursors, commitCursor } from '../../state/cursors.js';
+import { listSourceFailures } from '../../state/sourceFailures.js';
 import { queueDepth } from '../../state/outbox/queries.js';
 import type { OutboxStatus } from '../../state/outbox/rows.js';
 import { discardDeadLetters, listDeadLetters, replayDeadLetters } from '../../state/deadLetters.js';
@@ -42,7 +43,9 @@ export async function runStatus(args: StoreArgs & { pipeline?: string }, io: Com
   return withStore(args, async (store) => {
     const scope = store.forTenant(args.tenant);
     const cursors = await listCursors(scope, args.pipeline ? { pipeline: args.pipeline } : {});
-    const pipelines = [...new Set(cursors.map((c) => c.pipeline))];
+    const failing = await listSourceFailures(scope, args.pipeline ? { pipeline: args.pipeline } : {});
+    // A source failing since its first poll has no cursor yet; it is listed all the same.
+    const pipelines = [...new Set([...cursors.map((c) => c.pipeline), ...failing.map((f) => f.pipeline)])].sort();
     const rows: Array<{ pipeline: string; cursor: unknown; cursorUpdatedAt: number | null; oldestOpenCreatedAt: number | null; awaitingReview: number } & Record<OutboxStatus, number>> = [];
     for (const p of pipelines) {
       const d = await queueDepth(scope, { pipeline: p });
@@ -50,12 +53,14 @@ export async function runStatus(args: StoreArgs & { pipeline?: string }, io: Com
       rows.push({ pipeline: p, cursor: cursor?.value ?? null, cursorUpdatedAt: cursor?.updatedAt ?? null, ...d.byStatus, oldestOpenCreatedAt: d.oldestOpenCreatedAt, awaitingReview: await recordsAwaitingReview(scope, p) });
     }
     const connections = await listConnections(scope);
-    print(io, args, { pipelines: rows, connections }, () => {
+    print(io, args, { pipelines: rows, sourceFailures: failing, connections }, () => {
       const now = Date.now();
       let out = formatTable(
         ['pipeline', 'cursor', 'polled', 'pending', 'in flight', 'waiting auth', 'failed', 'dead', 'done', 'superseded', 'oldest open', 'match review'],
         rows.map((r) => [r.pipeline, JSON.stringify(r.cursor), when(r.cursorUpdatedAt), r.pending, r.in_flight, r.waiting_auth, r.failed, r.dead, r.done, r.superseded, r.oldestOpenCreatedAt ? `${Math.round((now - r.oldestOpenCreatedAt) / 1000)}s ago` : '-', r.awaitingReview]),
       );
+      // The error is what an operator acts on: printed whole, not cut to a table column.
+      for (const f of failing) out += `\nsource of ${f.pipeline} (${f.source}) failing since ${when(f.firstFailedAt)}, ${f.failures} poll(s) in a row; last error:\n  ${f.error}\n`;
       if (connections.length) out += '\n' + formatTable(['connection', 'connector', 'status', 'reason'], connections.map((c) => [c.connection, c.connector, c.status, c.reason]));
       if (rows.length === 0) out = `no pipeline has run in tenant ${args.tenant} of this store yet\n`;
       return out;
