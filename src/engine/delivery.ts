@@ -11,6 +11,7 @@ import type { OutboxRow } from '../state/outbox/rows.js';
 import { claimBatch } from '../state/outbox/claim.js';
 import { completeOutbox, failOutbox, moveToDeadLetter, retryLater, supersedeClaimed } from '../state/outbox/outcomes.js';
 import { carryForward } from './carryForward.js';
+import type { Handoff } from './handoff.js';
 import { markNeedsReconnect } from '../state/connections.js';
 import { upsertLinks, type LinkInput } from '../state/links.js';
 import { recordAutoLinks, type AutoLinkRecord } from '../state/reviewQueue.js';
@@ -44,6 +45,12 @@ export interface DeliveryContext {
    */
   requestsInFlight?: number;
   leaseMs: number;
+  /**
+   * Writes the source stage committed already claimed for this worker, delivered before anything
+   * is claimed. A round they fill still claims one call's worth from the outbox, so retries that
+   * came due are not held up behind a backfill.
+   */
+  handoff?: Handoff;
   /** Called after each settled batch (metrics, progress). */
   onSettled?: (summary: SettledSummary) => void;
   tenant?: string;
@@ -102,7 +109,13 @@ function toWrite(row: OutboxRow): TargetWrite {
 
 /** Claims and settles one round. Returns how many rows it handled (0: nothing was due). */
 export async function deliverOnce(scope: Scope, ctx: DeliveryContext, signal: AbortSignal): Promise<number> {
-  const rows = await claimBatch(scope, { limit: ctx.claimLimit, worker: ctx.worker, leaseMs: ctx.leaseMs, pipeline: ctx.pipeline, connection: ctx.connection });
+  const handed = ctx.handoff?.take(ctx.claimLimit, scope.now()) ?? [];
+  const perCall = Math.ceil(ctx.claimLimit / Math.max(1, ctx.requestsInFlight ?? 1));
+  const limit = handed.length >= ctx.claimLimit ? perCall : ctx.claimLimit - handed.length;
+  const claimed = await claimBatch(scope, { limit, worker: ctx.worker, leaseMs: ctx.leaseMs, pipeline: ctx.pipeline, connection: ctx.connection });
+  // A handed row dropped as stale may come back here, taken over once its claim expired.
+  if (ctx.handoff && claimed.length) ctx.handoff.forget(claimed.map((r) => r.id));
+  const rows = handed.length ? [...handed, ...claimed] : claimed;
   if (rows.length === 0) return 0;
   if (ctx.telemetry) for (const r of rows) ctx.telemetry.emit(SyncStarted, syncFields(ctx, r));
   const byOperation = new Map<string, OutboxRow[]>();

@@ -12,8 +12,13 @@ import type { Store } from '../state/store.js';
 import type { Scope } from '../state/scope.js';
 import { commitCursor, getCursor, type CursorKey } from '../state/cursors.js';
 import { clearSourceFailure, recordSourceFailure } from '../state/sourceFailures.js';
-import { enqueueOutbox, type SupersededWrite } from '../state/outbox/enqueue.js';
-import { appendAudit, type AuditInput } from '../state/audit.js';
+import { enqueueOutbox, recordsInFlight, type OutboxWrite, type SupersededWrite } from '../state/outbox/enqueue.js';
+import { releaseClaimed } from '../state/outbox/outcomes.js';
+import { pauseForAuth } from '../state/outbox/authPause.js';
+import { getConnection } from '../state/connections.js';
+import type { OutboxRow } from '../state/outbox/rows.js';
+import { appendAudit, latestMergeDecisions, type AuditInput } from '../state/audit.js';
+import { canonicalJson } from './contentVersion.js';
 import { openReconciliationItem } from '../state/reconciliation.js';
 import { markDecisionsApplied, proposeMatch, unappliedDecisions } from '../state/reviewQueue.js';
 import { saveFieldBases } from '../state/fieldBases.js';
@@ -21,6 +26,7 @@ import { acquireLease, releaseLease } from '../state/leases.js';
 import { planPage, type PagePlan, type PlanContext, type PlanLookups } from './planner.js';
 import { storeLookups } from './planLookups.js';
 import { deliverOnce, type DeliveryContext, type SettledSummary } from './delivery.js';
+import { Handoff } from './handoff.js';
 import type { SourcePort } from './ports.js';
 
 /** Records planned again per page after review decisions. */
@@ -58,6 +64,12 @@ export interface RunnerOptions {
   concurrency: number;
   /** How long a source lease lasts; another worker takes the source over when it expires. */
   leaseMs?: number;
+  /**
+   * Hand each page's writes straight to this runner's delivery, committed already claimed (see
+   * `Handoff`), and let the source wait while that many are undelivered. For a store no other
+   * process delivers from (SQLite); workers sharing PostgreSQL claim from the outbox instead.
+   */
+  handoff?: boolean;
   onProgress?: (p: RunnerProgress) => void;
   onError?: (stage: 'source' | 'delivery', err: unknown) => void;
 }
@@ -75,14 +87,23 @@ export class PipelineRunner {
   /** Whether the last poll failed; unknown until this process polls (a failure may be stored). */
   private sourceFailing: boolean | undefined;
   private readonly scope: Scope;
+  private readonly handoff?: Handoff;
+  /** Set by `start()`: delivery runs beside the source, which may then wait for it. */
+  private delivering = false;
+  /** Set when a round parked its rows for a reconnect: the handed rows are parked too. */
+  private authPaused = false;
 
   constructor(private readonly opts: RunnerOptions) {
     this.scope = opts.store.forTenant(opts.tenant);
+    // Four rounds of every delivery loop: enough to keep the calls busy while the source plans a
+    // page, few enough to be sent long before their claims run out, even under a rate limit.
+    if (opts.handoff) this.handoff = new Handoff(4 * opts.delivery.batchSize * Math.max(1, opts.concurrency), (opts.delivery.leaseMs * 2) / 3);
     this.progress = { pipeline: opts.plan.pipeline, tenant: opts.tenant, read: 0, planned: 0, filtered: 0, skipped: 0, unchanged: 0, failed: 0, awaitingReview: 0, written: 0, retried: 0, deadLettered: 0, rejected: 0, pausedForAuth: 0 };
   }
 
   start(): void {
     const o = this.opts;
+    this.delivering = true;
     const source$ = timer(0, o.scheduleMs).pipe(
       takeUntil(this.stop$),
       exhaustMap(() =>
@@ -146,6 +167,11 @@ export class PipelineRunner {
       this.count(plan, await this.commit(plan, { key, value: page.cursor }, page.commit));
       this.wake$.next();
       if (this.stopping) break;
+      // Reading on while the writes handed over wait would only queue them in the outbox to be
+      // claimed back: the source waits until the next page's writes fit (or half the hand-off
+      // is free, so that calls stay in flight while it plans).
+      if (this.handoff && this.delivering) await this.handoff.whenRoom(Math.min(plan.writes.length, this.handoff.capacity / 2));
+      if (this.stopping) break;
       // With a synchronous driver (better-sqlite3) a page is all promise continuations: without
       // this yield, a backfill of many pages never lets the event loop handle I/O, so delivery
       // responses, webhooks and health checks wait until the whole cycle ends, and claims expire.
@@ -200,20 +226,21 @@ export class PipelineRunner {
    * and how many records' match reviews were opened (a re-read record may already be waiting).
    */
   private async commit(plan: PagePlan, cursor: { key: { pipeline: string; source: string }; value: unknown } | undefined, extra?: (tx: Scope) => Promise<void>): Promise<Committed> {
-    return this.scope.transaction(async (tx) => {
+    const committed = await this.scope.transaction(async (tx) => {
       if (extra) await extra(tx);
-      const { inserted, duplicates, superseded } = await enqueueOutbox(tx, plan.writes);
+      const writes = this.handoff ? await this.claimForHandoff(tx, plan.writes) : plan.writes;
+      const { inserted, duplicates, superseded } = await enqueueOutbox(tx, writes);
       // A match is linked with its page, so a later page sees the CRM record as taken.
       for (const proposal of plan.autoLinks) await proposeMatch(tx, proposal);
       const opened = new Set<string>();
       for (const proposal of plan.reviews) if ((await proposeMatch(tx, proposal)).opened) opened.add(proposal.local.key);
-      // A re-read record plans the write already queued (with the merge decisions behind it), or
-      // the review already waiting: each is on the trail once.
+      // A re-read record plans the write already queued, makes the merge decisions it made
+      // before, or finds its review already waiting: each is on the trail once.
       const repeated = new Set(duplicates);
-      const requeued = new Set(repeated.size ? plan.writes.filter((w) => repeated.has(w.idempotencyKey)).map((w) => w.recordKey) : []);
+      const decided = await this.repeatedDecisions(tx, plan.audit);
       const once = (e: AuditInput): boolean => {
         if (e.action === 'write.intent') return !repeated.has(e.idempotencyKey as string);
-        if (e.action === 'merge.decision') return !requeued.has(e.recordKey as string);
+        if (e.action === 'merge.decision') return !decided.has(e);
         return e.action !== 'match.review' || opened.has(e.recordKey as string);
       };
       const audit = [...plan.audit.filter(once), ...superseded.map(supersededAudit)];
@@ -221,7 +248,51 @@ export class PipelineRunner {
       for (const item of plan.reconciliation) await openReconciliationItem(tx, item);
       if (plan.bases.length) await saveFieldBases(tx, plan.bases);
       if (cursor) await commitCursor(tx, cursor.key, cursor.value);
-      return { queued: inserted.length, reviewsOpened: opened.size };
+      return { queued: inserted.length, reviewsOpened: opened.size, handed: this.handoff ? handedRows(tx, writes, inserted) : [] };
+    });
+    // Handed over only once committed: a page that rolled back left no claimed rows.
+    if (committed.handed.length) this.handoff?.put(committed.handed);
+    return committed;
+  }
+
+  /**
+   * The page's merge decisions that repeat the last decision on the trail for their record and
+   * field, with the same inputs (a record read again by a lookback window, unchanged).
+   */
+  private async repeatedDecisions(tx: Scope, audit: readonly AuditInput[]): Promise<Set<AuditInput>> {
+    const decisions = audit.filter((e) => e.action === 'merge.decision');
+    const out = new Set<AuditInput>();
+    if (decisions.length === 0) return out;
+    const last = await latestMergeDecisions(tx, this.opts.plan.pipeline, decisions.map((e) => e.recordKey as string));
+    const same = (a: { before?: unknown; after?: unknown; decision?: unknown }) => canonicalJson([a.before ?? null, a.after ?? null, a.decision ?? null]);
+    for (const e of decisions) {
+      const previous = last.get(e.recordKey as string)?.get(String((e.decision as { field?: unknown } | undefined)?.field));
+      if (previous && same(previous) === same(e)) out.add(e);
+    }
+    return out;
+  }
+
+  /**
+   * The page's writes, those that may go straight to this runner's delivery marked to be inserted
+   * claimed: as many as the hand-off has room for, while the connection is not paused, and only
+   * writes of records with no write in flight (those wait for it in the outbox, in order).
+   */
+  private async claimForHandoff(tx: Scope, writes: readonly OutboxWrite[]): Promise<OutboxWrite[]> {
+    const handoff = this.handoff as Handoff;
+    const room = this.stopping ? 0 : handoff.room();
+    if (room === 0 || writes.length === 0) return [...writes];
+    if ((await getConnection(tx, this.opts.delivery.connection))?.status === 'needs_reconnect') return [...writes];
+    const busy = await recordsInFlight(tx, this.opts.plan.pipeline, writes.map((w) => w.recordKey));
+    const seen = new Map<string, number>();
+    for (const w of writes) seen.set(w.recordKey, (seen.get(w.recordKey) ?? 0) + 1);
+    const now = tx.now();
+    const claim = { worker: this.opts.delivery.worker, until: now + this.opts.delivery.leaseMs };
+    let handed = 0;
+    return writes.map((w) => {
+      // Two writes of one record in a page: the outbox orders them.
+      if (handed >= room || busy.has(w.recordKey) || seen.get(w.recordKey) !== 1 || (w.notBefore ?? now) > now) return w;
+      handed++;
+      return { ...w, claim };
     });
   }
 
@@ -249,13 +320,31 @@ export class PipelineRunner {
 
   private async drain(inFlight: number): Promise<void> {
     const d = this.opts.delivery;
-    const ctx: DeliveryContext = { ...d, claimLimit: d.batchSize * inFlight, requestsInFlight: inFlight, onSettled: (s) => this.settled(s) };
+    const ctx: DeliveryContext = { ...d, claimLimit: d.batchSize * inFlight, requestsInFlight: inFlight, onSettled: (s) => this.settled(s), ...(this.handoff ? { handoff: this.handoff } : {}) };
     // Once stopping, the round in flight is finished and nothing new is claimed: a backlog
     // waits in the outbox for the next start instead of holding the shutdown past its deadline.
     while (!this.abort.signal.aborted && !this.stopping) {
       const n = await deliverOnce(this.scope, ctx, this.abort.signal);
+      if (this.authPaused) await this.parkHanded();
       if (n === 0) return;
     }
+  }
+
+  /** The connection needs a reconnect: the writes handed over wait with the rest, unsent (no attempt counted). */
+  private async parkHanded(): Promise<void> {
+    this.authPaused = false;
+    const rows = this.handoff?.takeAll() ?? [];
+    if (rows.length === 0) return;
+    await this.scope.transaction(async (tx) => {
+      await releaseClaimed(tx, rows.map((r) => r.id), this.opts.delivery.worker);
+      await pauseForAuth(tx, this.opts.delivery.connection);
+    });
+  }
+
+  /** Writes still handed over when the runner stops go back to the outbox, unsent and due. */
+  private async releaseHanded(): Promise<void> {
+    const rows = this.handoff?.takeAll() ?? [];
+    if (rows.length) await releaseClaimed(this.scope, rows.map((r) => r.id), this.opts.delivery.worker);
   }
 
   private settled(s: SettledSummary): void {
@@ -265,6 +354,7 @@ export class PipelineRunner {
     p.deadLettered += s.deadLettered;
     p.rejected += s.failed;
     p.pausedForAuth += s.pausedForAuth;
+    if (s.pausedForAuth > 0 && this.handoff?.size) this.authPaused = true;
     this.opts.onProgress?.(p);
   }
 
@@ -287,6 +377,10 @@ export class PipelineRunner {
       }),
     );
     await Promise.all(loops);
+    await this.releaseHanded().catch((err) => {
+      ok = false;
+      this.opts.onError?.('delivery', err);
+    });
     return ok;
   }
 
@@ -296,7 +390,9 @@ export class PipelineRunner {
     this.sourceAbort.abort();
     this.stop$.next();
     this.stop$.complete();
+    this.handoff?.release();
     await this.done;
+    await this.releaseHanded().catch((err) => this.opts.onError?.('delivery', err));
   }
 
   /** Cancels in-flight HTTP calls too (after a drain deadline passed). */
@@ -308,6 +404,41 @@ export class PipelineRunner {
 interface Committed {
   queued: number;
   reviewsOpened: number;
+  /** The rows inserted claimed for this runner's delivery. */
+  handed: OutboxRow[];
+}
+
+/** The rows of the writes that were inserted claimed, as a claim would have returned them. */
+function handedRows(tx: Scope, writes: readonly OutboxWrite[], inserted: ReadonlyArray<{ id: number; idempotencyKey: string }>): OutboxRow[] {
+  const ids = new Map(inserted.map((i) => [i.idempotencyKey, i.id]));
+  const now = tx.now();
+  const out: OutboxRow[] = [];
+  for (const w of writes) {
+    const id = w.claim ? ids.get(w.idempotencyKey) : undefined;
+    if (id === undefined || !w.claim) continue;
+    out.push({
+      id,
+      idempotencyKey: w.idempotencyKey,
+      pipeline: w.pipeline,
+      connection: w.connection,
+      operation: w.operation,
+      object: w.object ?? null,
+      recordKey: w.recordKey,
+      payload: w.payload,
+      contentVersion: w.contentVersion,
+      correlationId: w.correlationId ?? null,
+      status: 'in_flight',
+      attempts: 1,
+      nextAttemptAt: w.claim.until,
+      claimedBy: w.claim.worker,
+      claimedUntil: w.claim.until,
+      lastErrorClass: null,
+      lastError: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+  return out;
 }
 
 /** The outcome of a write that was never sent: a newer write of its record replaced it. */

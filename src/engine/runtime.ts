@@ -52,6 +52,12 @@ export interface RuntimeOptions {
   pageSize?: number;
   /** Named events (logs and metrics) for every write. Default: none. */
   telemetry?: Telemetry;
+  /**
+   * Deliver each page's writes straight from the page's commit instead of claiming them back from
+   * the outbox (`RunnerOptions.handoff`). Default: with a SQLite store, which only this process
+   * delivers from; off with PostgreSQL, where workers share the outbox.
+   */
+  handoff?: boolean;
 }
 
 const DEFAULT_RETRY = { attempts: 6, initialDelay: '500ms', maxDelay: '2m' };
@@ -167,6 +173,7 @@ export class Runtime {
       sourceName: `${spec.source.type}:${spec.source.connector}`,
       scheduleMs: spec.source.type === 'webhook' ? 1000 : durationMs(spec.source.schedule.every, 60_000),
       concurrency,
+      handoff: this.opts.handoff ?? this.store.dialect === 'sqlite',
       plan: planContext,
       delivery: {
         pipeline: name,

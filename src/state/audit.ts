@@ -3,6 +3,7 @@
  * who/what/when, before and after values and the idempotency key; queried per record. Callers
  * pass values already stripped of secrets (the trail is readable by operators).
  */
+import { IDS_PER_STATEMENT, chunks } from './batching.js';
 import { bulkInsert } from './bulkInsert.js';
 import { fromJson, toJson, toNumber } from './columns.js';
 import type { Scope } from './scope.js';
@@ -87,7 +88,11 @@ export async function queryAudit(scope: Scope, query: AuditQuery): Promise<Audit
   if (query.since !== undefined) q.andWhere('at', '>=', query.since);
   if (query.afterId !== undefined) q.andWhere('id', '>', query.afterId);
   const rows = await q.orderBy(['at', 'id']).limit(query.limit ?? 100);
-  return rows.map((r: Record<string, unknown>) => ({
+  return rows.map((r: Record<string, unknown>) => entryFrom(scope, r));
+}
+
+function entryFrom(scope: Scope, r: Record<string, unknown>): AuditEntry {
+  return {
     id: toNumber(r.id),
     at: toNumber(r.at),
     actor: String(r.actor),
@@ -100,5 +105,24 @@ export async function queryAudit(scope: Scope, query: AuditQuery): Promise<Audit
     before: fromJson(scope.dialect, r.before),
     after: fromJson(scope.dialect, r.after),
     decision: fromJson(scope.dialect, r.decision),
-  }));
+  };
+}
+
+/** The last `merge.decision` entry of each field of these records, by record key, then field. */
+export async function latestMergeDecisions(scope: Scope, pipeline: string, recordKeys: readonly string[]): Promise<Map<string, Map<string, AuditEntry>>> {
+  const out = new Map<string, Map<string, AuditEntry>>();
+  for (const part of chunks([...new Set(recordKeys)], IDS_PER_STATEMENT)) {
+    const rows = await scope
+      .db(tables.audit)
+      .where({ tenant: scope.tenant, action: 'merge.decision', pipeline })
+      .whereIn('record_key', part)
+      .orderBy(['at', 'id']);
+    for (const entry of rows.map((r: Record<string, unknown>) => entryFrom(scope, r))) {
+      const field = String((entry.decision as { field?: unknown } | null)?.field);
+      let fields = out.get(entry.recordKey as string);
+      if (!fields) out.set(entry.recordKey as string, (fields = new Map()));
+      fields.set(field, entry);
+    }
+  }
+  return out;
 }

@@ -17,7 +17,7 @@ afterEach(async () => {
 
 describe.each(['sqlite', 'postgres'] as const)('a claim taken over while its call was out, on %s', (backend) => {
   it('counts each record written once, whichever worker settles it first', async () => {
-    engine = await startEngine({ backend, items: makeItems(5) });
+    engine = await startEngine({ backend, items: makeItems(5), handoff: false });
     const runner = engine.runtime.runners[0]!;
     await runner.pollCycle();
     const delivery = (runner as unknown as { opts: RunnerOptions }).opts.delivery;

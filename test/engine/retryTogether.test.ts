@@ -22,7 +22,7 @@ afterEach(async () => {
 
 describe.each(backends)('a failed round sent back for retry, on %s', (backend) => {
   it('gives every write of the round one due time while the clock moves on', async () => {
-    engine = await startEngine({ backend, items: makeItems(5) });
+    engine = await startEngine({ backend, items: makeItems(5), handoff: false });
     const runner = engine.runtime.runners[0]!;
     await runner.pollCycle();
     // A store whose clock moves a millisecond each time it is read.

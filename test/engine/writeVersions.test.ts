@@ -43,7 +43,8 @@ describe.each(['sqlite', 'postgres'] as const)('write versions on %s', (backend)
 
 describe.each(['sqlite', 'postgres'] as const)('versions read before the last was delivered, on %s', (backend) => {
   it('sends only the newest version of each record, and audits the ones it replaced', async () => {
-    engine = await startEngine({ backend, items: [{ id: 'item-1', name: 'A', amount: 1, updated_at: at(0) }] });
+    // Another worker's part is played by claiming from the outbox between polls: no hand-off.
+    engine = await startEngine({ backend, items: [{ id: 'item-1', name: 'A', amount: 1, updated_at: at(0) }], handoff: false });
     await engine.settle();
     const runner = engine.runtime.runners[0]!;
     // Two polls with a change between them and no delivery: both versions are queued.
@@ -72,7 +73,7 @@ describe.each(['sqlite', 'postgres'] as const)('versions read before the last wa
 
 describe.each(['sqlite', 'postgres'] as const)('a change undone while its write is in flight, on %s', (backend) => {
   it('writes the undo after the change lands, so the target ends where the source is', async () => {
-    engine = await startEngine({ backend, items: [{ id: 'item-1', name: 'A', amount: 1, updated_at: at(0) }] });
+    engine = await startEngine({ backend, items: [{ id: 'item-1', name: 'A', amount: 1, updated_at: at(0) }], handoff: false });
     await engine.settle();
     const runner = engine.runtime.runners[0]!;
     await engine.local('items').where({ id: 'item-1' }).update({ name: 'B', updated_at: at(10) });
@@ -110,7 +111,7 @@ describe.each(['sqlite', 'postgres'] as const)('an older write that comes back u
   }
 
   it('refused as a mapping error: the newer write sends its changes too, and the target ends where the source is', async () => {
-    engine = await startEngine({ backend, items: [{ id: 'item-1', name: 'A', amount: 1, updated_at: at(0) }] });
+    engine = await startEngine({ backend, items: [{ id: 'item-1', name: 'A', amount: 1, updated_at: at(0) }], handoff: false });
     await engine.settle();
     const { older, newer } = await changeWhileInFlight(engine, { amount: 2 });
     // Planned from the state the write in flight agrees on: the name is not sent again.
@@ -127,7 +128,7 @@ describe.each(['sqlite', 'postgres'] as const)('an older write that comes back u
   });
 
   it('to be retried: the newer write replaces it, so the older version never lands after the newer one', async () => {
-    engine = await startEngine({ backend, items: [{ id: 'item-1', name: 'A', amount: 1, updated_at: at(0) }] });
+    engine = await startEngine({ backend, items: [{ id: 'item-1', name: 'A', amount: 1, updated_at: at(0) }], handoff: false });
     await engine.settle();
     const { older, newer } = await changeWhileInFlight(engine, { name: 'C', amount: 2 });
     // Every attempt of the connector's one call fails: the outbox retries the write later.
@@ -146,7 +147,7 @@ describe.each(['sqlite', 'postgres'] as const)('an older write that comes back u
   });
 
   it('parked until the connection is reconnected: the newer write waits in its place and lands alone', async () => {
-    engine = await startEngine({ backend, items: [{ id: 'item-1', name: 'A', amount: 1, updated_at: at(0) }] });
+    engine = await startEngine({ backend, items: [{ id: 'item-1', name: 'A', amount: 1, updated_at: at(0) }], handoff: false });
     await engine.settle();
     const { older, newer } = await changeWhileInFlight(engine, { name: 'C', amount: 2 });
     engine.target.setFaults({ revoked: true });

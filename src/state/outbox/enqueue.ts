@@ -1,4 +1,4 @@
-import { ROWS_PER_STATEMENT, chunks } from '../batching.js';
+import { IDS_PER_STATEMENT, ROWS_PER_STATEMENT, chunks } from '../batching.js';
 import { bulkInsert } from '../bulkInsert.js';
 import { toJson, toNumber } from '../columns.js';
 import { placeholders, runRaw } from '../raw.js';
@@ -22,6 +22,8 @@ export const OUTBOX_COLUMNS = [
   'next_attempt_at',
   'created_at',
   'updated_at',
+  'claimed_by',
+  'claimed_until',
 ] as const;
 
 export interface OutboxWrite {
@@ -39,6 +41,13 @@ export interface OutboxWrite {
   correlationId?: string;
   /** Not to be attempted before this time (epoch ms). @defaultValue now */
   notBefore?: number;
+  /**
+   * Inserted already claimed, for a worker that delivers the write itself straight after the
+   * commit: `in_flight` with one attempt, until `until` (another worker, or this one once the
+   * claim expired, takes it over like any claim). The caller makes sure no older write of the
+   * record is in flight (`recordsInFlight`) and the connection is not paused.
+   */
+  claim?: { worker: string; until: number };
 }
 
 export interface EnqueueResult {
@@ -94,11 +103,13 @@ export async function enqueueOutbox(scope: Scope, writes: readonly OutboxWrite[]
             toJson(w.payload),
             w.contentVersion,
             w.correlationId ?? null,
-            'pending',
-            0,
-            w.notBefore ?? now,
+            w.claim ? 'in_flight' : 'pending',
+            w.claim ? 1 : 0,
+            w.claim ? w.claim.until : (w.notBefore ?? now),
             now,
             now,
+            w.claim?.worker ?? null,
+            w.claim?.until ?? null,
           ],
           onConflict: 'on conflict (tenant, pipeline, record_key, idempotency_key) do nothing',
           returning: 'id, idempotency_key',
@@ -157,6 +168,20 @@ async function supersedeOlder(scope: Scope, newest: ReadonlyArray<{ write: Outbo
         supersededBy: keyOf.get(r.record_key) as string,
       });
     }
+  }
+  return out;
+}
+
+/** Which of these records of `pipeline` have a write in flight (a newer write must wait for it). */
+export async function recordsInFlight(scope: Scope, pipeline: string, recordKeys: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const part of chunks([...new Set(recordKeys)], IDS_PER_STATEMENT)) {
+    const { rows } = await runRaw<{ record_key: string }>(
+      scope,
+      `select distinct record_key from ${tables.outbox} where tenant = ? and pipeline = ? and record_key in (${placeholders(part.length)}) and status = 'in_flight'`,
+      [scope.tenant, pipeline, ...part],
+    );
+    for (const r of rows) out.add(r.record_key);
   }
   return out;
 }

@@ -64,6 +64,25 @@ export async function supersedeClaimed(scope: Scope, ids: readonly number[]): Pr
   return updateClaimed(scope, ids, { status: 'superseded', claimed_by: null, claimed_until: null });
 }
 
+/**
+ * Claimed writes that were never sent (a worker stopping with writes handed to it still queued)
+ * go back to `pending`, due now, without counting the attempt. Only this worker's claims move.
+ */
+export async function releaseClaimed(scope: Scope, ids: readonly number[], worker: string): Promise<number> {
+  const now = scope.now();
+  let changed = 0;
+  for (const part of chunks(ids, IDS_PER_STATEMENT)) {
+    const { count } = await runRaw(
+      scope,
+      `update ${tables.outbox} set status = 'pending', attempts = attempts - 1, next_attempt_at = ?, claimed_by = null, claimed_until = null, updated_at = ?
+       where tenant = ? and status = 'in_flight' and claimed_by = ? and id in (${placeholders(part.length)})`,
+      [now, now, scope.tenant, worker, ...part],
+    );
+    changed += count;
+  }
+  return changed;
+}
+
 /** Terminal failure of these records (mapping, conflict): never retried. */
 export async function failOutbox(scope: Scope, ids: readonly number[], why: AttemptError): Promise<number> {
   return updateClaimed(scope, ids, {

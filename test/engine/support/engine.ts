@@ -36,6 +36,11 @@ export interface EngineOptions {
   backend?: Backend;
   /** The pipeline file. @defaultValue the fixture's items-to-target.yaml */
   pipeline?: string;
+  /**
+   * Off for tests that play another worker claiming from the outbox between a poll and its
+   * delivery. @defaultValue the runtime's default (on with SQLite)
+   */
+  handoff?: boolean;
 }
 
 export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
@@ -46,7 +51,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   if (opts.items) await insertItems(local, opts.items);
   const env = { ...fixtureEnv(target, urls.local), SYNCD_SECRET_KEY: urls.secretKey };
   const project = await loadProject(['test/fixtures/target/connector.yaml', 'test/fixtures/target/local.yaml', opts.pipeline ?? 'test/fixtures/target/items-to-target.yaml']);
-  const runtime = await Runtime.create({ project, store: urls.store, env });
+  const runtime = await Runtime.create({ project, store: urls.store, env, ...(opts.handoff !== undefined ? { handoff: opts.handoff } : {}) });
   const scope = runtime.store.forTenant('default');
   return {
     target,
