@@ -277,11 +277,11 @@ export class PipelineRunner {
    * claimed: as many as the hand-off has room for, while the connection is not paused, and only
    * writes of records with no write in flight (those wait for it in the outbox, in order).
    */
-  private async claimForHandoff(tx: Scope, writes: readonly OutboxWrite[]): Promise<OutboxWrite[]> {
+  private async claimForHandoff(tx: Scope, writes: readonly OutboxWrite[]): Promise<readonly OutboxWrite[]> {
     const handoff = this.handoff as Handoff;
     const room = this.stopping ? 0 : handoff.room();
-    if (room === 0 || writes.length === 0) return [...writes];
-    if ((await getConnection(tx, this.opts.delivery.connection))?.status === 'needs_reconnect') return [...writes];
+    if (room === 0 || writes.length === 0) return writes;
+    if ((await getConnection(tx, this.opts.delivery.connection))?.status === 'needs_reconnect') return writes;
     const busy = await recordsInFlight(tx, this.opts.plan.pipeline, writes.map((w) => w.recordKey));
     const seen = new Map<string, number>();
     for (const w of writes) seen.set(w.recordKey, (seen.get(w.recordKey) ?? 0) + 1);
@@ -414,8 +414,8 @@ function handedRows(tx: Scope, writes: readonly OutboxWrite[], inserted: Readonl
   const now = tx.now();
   const out: OutboxRow[] = [];
   for (const w of writes) {
-    const id = w.claim ? ids.get(w.idempotencyKey) : undefined;
-    if (id === undefined || !w.claim) continue;
+    const id = ids.get(w.idempotencyKey);
+    if (!w.claim || id === undefined) continue;
     out.push({
       id,
       idempotencyKey: w.idempotencyKey,
