@@ -26,6 +26,7 @@ import type { SourcePort, TargetPort } from './ports.js';
 import type { Project } from './project.js';
 import { webhookSource } from './endpoints/webhookSource.js';
 import { webhookConnections } from './webhookIntake.js';
+import { keepHeapNearLiveSize } from './heapPolicy.js';
 import type { WebhookConnectionConfig } from '../server/webhooks/connections.js';
 import type { Telemetry } from '../telemetry/events.js';
 
@@ -261,6 +262,8 @@ export class Runtime {
   }
 
   start(): void {
+    // A daemon's heap stays near what it keeps alive (see heapPolicy.ts).
+    keepHeapNearLiveSize();
     for (const r of this.runners) r.start();
   }
 
