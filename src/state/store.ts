@@ -13,6 +13,7 @@ import { migrationSource, migrations } from './migrations/index.js';
 import { StoreError } from './errors.js';
 import { createScope, type Scope, type ScopeContext } from './scope.js';
 import { migrationsTable } from './tables.js';
+import { BACKSTOP_CHECKPOINT_PAGES, startWalCheckpointer } from './walCheckpointer.js';
 
 export interface StoreOptions {
   /**
@@ -105,6 +106,7 @@ export function openStore(options: StoreOptions = {}): Store {
   const tenantDefault = options.tenantDefault ?? DEFAULT_TENANT;
   // Fails at open time on a bad default tenant rather than at first use.
   createScope(ctx, tenantDefault);
+  const checkpointer = location.dialect === 'sqlite' && !location.memory ? startWalCheckpointer(location.filename) : undefined;
 
   return {
     dialect: location.dialect,
@@ -117,7 +119,10 @@ export function openStore(options: StoreOptions = {}): Store {
     },
     forTenant: (tenant = tenantDefault) => createScope(ctx, tenant),
     transaction: (fn, tenant = tenantDefault) => createScope(ctx, tenant).transaction(fn),
-    close: () => knex.destroy(),
+    close: async () => {
+      await checkpointer?.close();
+      await knex.destroy();
+    },
   };
 }
 
@@ -165,6 +170,8 @@ function knexConfig(location: StoreLocation, options: StoreOptions): Knex.Config
           conn.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeout))}`);
           // WAL with NORMAL is durable across process crashes; only an OS crash can lose the last commits.
           conn.pragma('synchronous = NORMAL');
+          // Checkpoints run on a thread of their own (walCheckpointer); this is only the backstop.
+          if (!location.memory) conn.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
           done(null, conn);
         } catch (err) {
           done(err as Error, conn);
