@@ -9,7 +9,7 @@
 import type { Scope } from '../state/scope.js';
 import type { OutboxRow } from '../state/outbox/rows.js';
 import { claimBatch } from '../state/outbox/claim.js';
-import { completeOutbox, failOutbox, moveToDeadLetter, retryLater, supersedeClaimed } from '../state/outbox/outcomes.js';
+import { completeOutbox, failOutbox, moveToDeadLetter, releaseClaimed, retryLater, supersedeClaimed } from '../state/outbox/outcomes.js';
 import { carryForward } from './carryForward.js';
 import type { Handoff } from './handoff.js';
 import { markNeedsReconnect } from '../state/connections.js';
@@ -109,11 +109,13 @@ function toWrite(row: OutboxRow): TargetWrite {
 
 /** Claims and settles one round. Returns how many rows it handled (0: nothing was due). */
 export async function deliverOnce(scope: Scope, ctx: DeliveryContext, signal: AbortSignal): Promise<number> {
-  const handed = ctx.handoff?.take(ctx.claimLimit, scope.now()) ?? [];
+  const { rows: handed, stale } = ctx.handoff?.take(ctx.claimLimit, scope.now()) ?? { rows: [], stale: [] };
+  // Given back unsent, so the claim below takes them again now, at the attempt they were at.
+  if (stale.length) await releaseClaimed(scope, stale.map((r) => r.id), ctx.worker);
   const perCall = Math.ceil(ctx.claimLimit / Math.max(1, ctx.requestsInFlight ?? 1));
   const limit = handed.length >= ctx.claimLimit ? perCall : ctx.claimLimit - handed.length;
   const claimed = await claimBatch(scope, { limit, worker: ctx.worker, leaseMs: ctx.leaseMs, pipeline: ctx.pipeline, connection: ctx.connection });
-  // A handed row dropped as stale may come back here, taken over once its claim expired.
+  // A row still held here may have been taken over by a claim (its own claim having expired).
   if (ctx.handoff && claimed.length) ctx.handoff.forget(claimed.map((r) => r.id));
   const rows = handed.length ? [...handed, ...claimed] : claimed;
   if (rows.length === 0) return 0;

@@ -39,18 +39,21 @@ export class Handoff {
   }
 
   /**
-   * Up to `limit` rows, oldest first. Rows whose claim is about to end are dropped instead: the
-   * outbox claims them again once it expired, counting an attempt, like any claim that ran out.
+   * Up to `limit` rows, oldest first. Rows whose claim is about to end are not sent from here
+   * but returned as `stale`, for the caller to give back to the outbox unsent (claimed again at
+   * once, with no attempt counted for the call that never happened).
    */
-  take(limit: number, now: number): OutboxRow[] {
-    const out: OutboxRow[] = [];
+  take(limit: number, now: number): { rows: OutboxRow[]; stale: OutboxRow[] } {
+    const rows: OutboxRow[] = [];
+    const stale: OutboxRow[] = [];
     for (const [id, row] of this.rows) {
-      if (out.length >= limit) break;
+      if (rows.length >= limit) break;
       this.rows.delete(id);
-      if ((row.claimedUntil ?? 0) - now > this.freshMs) out.push(row);
+      if ((row.claimedUntil ?? 0) - now > this.freshMs) rows.push(row);
+      else stale.push(row);
     }
     this.wake();
-    return out;
+    return { rows, stale };
   }
 
   /** Forgets rows a claim of the outbox has taken over. */

@@ -2,7 +2,7 @@
  * Writes handed straight from a page's commit to the runner's own delivery: committed already
  * claimed, delivered without a claim of the outbox, and every rule of the outbox still holding —
  * a newer version waits for the one in flight, a paused connection parks them unsent, a stopping
- * runner gives back what it has not sent, and a claim about to run out is left to the outbox.
+ * runner gives back what it has not sent, and a claim about to run out goes back to the outbox.
  */
 import { Handoff } from '../../src/engine/handoff.js';
 import type { OutboxRow } from '../../src/state/outbox/rows.js';
@@ -11,12 +11,18 @@ import { listDeliveries } from '../../src/state/deliveries.js';
 import { getConnection } from '../../src/state/connections.js';
 import { startEngine, CONNECTION, type Engine } from './support/engine.js';
 import { makeItems } from './support/localDb.js';
+import { openStore, type Store } from '../../src/state/store.js';
+import { deliverOnce, type DeliveryContext } from '../../src/engine/delivery.js';
+import type { RunnerOptions } from '../../src/engine/pipelineRunner.js';
 
 let engine: Engine | undefined;
 
+let later: Store | undefined;
+
 afterEach(async () => {
+  await later?.close();
   await engine?.close();
-  engine = undefined;
+  engine = later = undefined;
 });
 
 const at = (s: number) => new Date(Date.parse('2026-04-01T00:00:00Z') + s * 1000).toISOString();
@@ -63,6 +69,21 @@ describe.each(['sqlite', 'postgres'] as const)('writes handed over from the page
     expect(Object.keys(engine.target.stats().writes)).toEqual([]);
   });
 
+  it('writes held until their claim is about to end are claimed again at once, at their first attempt', async () => {
+    engine = await startEngine({ backend, items: makeItems(30), handoff: true });
+    const runner = engine.runtime.runners[0]!;
+    await runner.pollCycle();
+    // 45 s later: the 60 s claims have less than the 40 s a call may need left, and have not expired.
+    later = openStore({ url: engine.urls.store, clock: () => Date.now() + 45_000, secretKey: engine.urls.secretKey, env: {} });
+    const internals = runner as unknown as { opts: RunnerOptions; handoff: Handoff };
+    const ctx: DeliveryContext = { ...internals.opts.delivery, claimLimit: 100, handoff: internals.handoff };
+    expect(await deliverOnce(later.forTenant('default'), ctx, new AbortController().signal)).toBe(30);
+    const rows = await listOutbox(engine.scope, {});
+    expect(new Set(rows.map((r) => `${r.status} ${r.attempts}`))).toEqual(new Set(['done 1']));
+    for (const r of rows) expect((await listDeliveries(engine.scope, r.id)).map((d) => [d.attempt, d.outcome])).toEqual([[1, 'ok']]);
+    for (const key of keys(30)) expect(engine.target.stats().writes[key], key).toBe(1);
+  });
+
   it('a connection that needs a reconnect parks the writes still handed over, unsent', async () => {
     // Six rounds' worth: the first two rounds meet the revoked grant, the rest are parked unsent.
     engine = await startEngine({ backend, items: makeItems(600), handoff: true });
@@ -91,15 +112,17 @@ describe('the hand-off itself', () => {
     const h = new Handoff(5, 1_000);
     h.put([row(1, 60_000), row(2, 60_000), row(3, 60_000)]);
     expect(h.room()).toBe(2);
-    expect(h.take(2, 0).map((r) => r.id)).toEqual([1, 2]);
-    expect(h.take(10, 0).map((r) => r.id)).toEqual([3]);
+    expect(h.take(2, 0).rows.map((r) => r.id)).toEqual([1, 2]);
+    expect(h.take(10, 0).rows.map((r) => r.id)).toEqual([3]);
     expect(h.size).toBe(0);
   });
 
-  it('drops a row whose claim is about to end instead of sending it: the outbox claims it again once it expired', () => {
+  it('returns a row whose claim is about to end as stale instead of giving it to be sent', () => {
     const h = new Handoff(10, 20_000);
     h.put([row(1, 30_000), row(2, 50_000)]);
-    expect(h.take(10, 15_000).map((r) => r.id)).toEqual([2]);
+    const { rows, stale } = h.take(10, 15_000);
+    expect(rows.map((r) => r.id)).toEqual([2]);
+    expect(stale.map((r) => r.id)).toEqual([1]);
     expect(h.size).toBe(0);
   });
 

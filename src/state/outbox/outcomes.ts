@@ -65,8 +65,9 @@ export async function supersedeClaimed(scope: Scope, ids: readonly number[]): Pr
 }
 
 /**
- * Claimed writes that were never sent (a worker stopping with writes handed to it still queued)
- * go back to `pending`, due now, without counting the attempt. Only this worker's claims move.
+ * Claimed writes that were never sent (a worker stopping with writes handed to it still queued,
+ * or handed writes whose claim ran too short to send them on) go back to `pending`, due now,
+ * without counting the attempt. Only this worker's claims move.
  */
 export async function releaseClaimed(scope: Scope, ids: readonly number[], worker: string): Promise<number> {
   const now = scope.now();
