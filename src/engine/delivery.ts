@@ -9,7 +9,7 @@
 import type { Scope } from '../state/scope.js';
 import type { OutboxRow } from '../state/outbox/rows.js';
 import { claimBatch } from '../state/outbox/claim.js';
-import { completeOutbox, failOutbox, moveToDeadLetter, releaseClaimed, retryLater, supersedeClaimed } from '../state/outbox/outcomes.js';
+import { claimsLost, completeOutbox, failOutbox, moveToDeadLetter, releaseClaimed, retryLater, supersedeClaimed } from '../state/outbox/outcomes.js';
 import { carryForward } from './carryForward.js';
 import type { Handoff } from './handoff.js';
 import { markNeedsReconnect } from '../state/connections.js';
@@ -80,6 +80,9 @@ export interface SettledSummary {
 }
 
 type Failure = Extract<WriteOutcome, { ok: false }>;
+
+/** How far apart workers' clocks may be: a claim this close to its end may be another's already. */
+const CLOCK_SKEW_MS = 5_000;
 
 /** Who and which write an audit entry of a settled write is about; the caller adds what happened. */
 function auditBase(ctx: DeliveryContext, row: OutboxRow): AuditInput {
@@ -167,7 +170,9 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
   const summary: SettledSummary = { ok: 0, retried: 0, deadLettered: 0, failed: 0, pausedForAuth: 0 };
   const attempts: DeliveryAttempt[] = [];
   const audit: AuditInput[] = [];
-  const okIds: number[] = [];
+  const okRows: OutboxRow[] = [];
+  /** Written rows another worker holds now: that worker settles them, and reports them. */
+  let lost = new Set<number>();
   const bases: FieldBaseInput[] = [];
   const authRows: OutboxRow[] = [];
   const retries: Array<{ row: OutboxRow; delay: number; f: Failure }> = [];
@@ -199,7 +204,7 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
       });
       const base = auditBase(ctx, row);
       if (outcome.ok) {
-        okIds.push(row.id);
+        okRows.push(row);
         const remoteId = ctx.orientation.sourceIsLocal ? outcome.remoteId ?? payload.link.remoteId ?? payload.targetId : payload.link.remoteId;
         if (remoteId !== undefined) {
           linkInputs.push({
@@ -237,8 +242,14 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
       }
     });
     await recordAutoLinks(tx, autoLinked);
-    // Counted by the rows really settled: a claim taken over by another worker is settled once.
-    if (okIds.length) summary.ok = await completeOutbox(tx, okIds);
+    // Counted by the rows really settled: a claim taken over by another worker is settled once,
+    // by the worker holding it. Only a claim that has run out (or nearly, as other hosts' clocks
+    // may see it) can have been taken over, so only those are looked up.
+    const soon = tx.now() + CLOCK_SKEW_MS;
+    const mayBeLost = okRows.filter((r) => (r.claimedUntil ?? 0) <= soon);
+    if (mayBeLost.length) lost = await claimsLost(tx, mayBeLost, ctx.worker);
+    const held = okRows.filter((r) => !lost.has(r.id)).map((r) => r.id);
+    if (held.length) summary.ok = await completeOutbox(tx, held, ctx.worker);
     if (bases.length) await saveFieldBases(tx, bases);
     const now = tx.now();
     const carried = await carryForward(tx, ctx.pipeline, [...retries.map((r) => ({ row: r.row, notBefore: now + r.delay })), ...authRows.map((row) => ({ row })), ...dead, ...terminal]);
@@ -295,7 +306,7 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
     rows.forEach((row, i) => {
       const o = outcomes[i];
       const f = syncFields(ctx, row);
-      if (o?.ok) t.emit(SyncCompleted, { ...f, outcome: o.created === false ? 'updated' : o.created ? 'created' : 'updated', duration_ms: durations[i] as number });
+      if (o?.ok && !lost.has(row.id)) t.emit(SyncCompleted, { ...f, outcome: o.created === false ? 'updated' : o.created ? 'created' : 'updated', duration_ms: durations[i] as number });
     });
     for (const r of retries) if (!replaced.has(r.row.id)) t.emit(WriteRetried, { ...syncFields(ctx, r.row), connector: ctx.connector, error_class: r.f.errorClass, attempt: r.row.attempts + 1, delay_ms: r.delay, error: r.f.message });
     for (const d of dead) t.emit(DeadLettered, { ...syncFields(ctx, d.row), connector: ctx.connector, error_class: d.f.errorClass, attempts: d.row.attempts, error: d.f.message });

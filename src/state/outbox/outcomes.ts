@@ -17,27 +17,52 @@ export interface AttemptError {
   error?: string;
 }
 
-async function updateClaimed(scope: Scope, ids: readonly number[], patch: Record<string, unknown>): Promise<number> {
+async function updateClaimed(scope: Scope, ids: readonly number[], patch: Record<string, unknown>, worker?: string): Promise<number> {
   const fields = { ...patch, updated_at: scope.now() };
   const set = Object.keys(fields).map((k) => `${k} = ?`).join(', ');
   const plus = scope.dialect === 'sqlite' ? '+' : '';
+  const holder = worker === undefined ? '' : ` and ${plus} claimed_by = ?`;
   let changed = 0;
   // Written out rather than built: this runs once per delivered batch, on the hot path.
   for (const part of chunks(ids, IDS_PER_STATEMENT)) {
     const { count } = await runRaw(
       scope,
       // Look rows up by id: on SQLite `+` stops the planner from scanning by tenant and status instead.
-      `update ${tables.outbox} set ${set} where ${plus} tenant = ? and ${plus} status = 'in_flight' and id in (${placeholders(part.length)})`,
-      [...Object.values(fields), scope.tenant, ...part],
+      `update ${tables.outbox} set ${set} where ${plus} tenant = ? and ${plus} status = 'in_flight'${holder} and id in (${placeholders(part.length)})`,
+      [...Object.values(fields), scope.tenant, ...(worker === undefined ? [] : [worker]), ...part],
     );
     changed += count;
   }
   return changed;
 }
 
-/** Marks writes as done; returns how many rows changed. */
-export async function completeOutbox(scope: Scope, ids: readonly number[]): Promise<number> {
-  return updateClaimed(scope, ids, { status: 'done', claimed_by: null, claimed_until: null, last_error_class: null, last_error: null });
+/**
+ * Marks writes as done; returns how many rows changed. Given a `worker`, only rows that worker
+ * still holds: the late answer of a claim another worker has taken over leaves the row to it.
+ */
+export async function completeOutbox(scope: Scope, ids: readonly number[], worker?: string): Promise<number> {
+  return updateClaimed(scope, ids, { status: 'done', claimed_by: null, claimed_until: null, last_error_class: null, last_error: null }, worker);
+}
+
+/**
+ * Of these claimed rows, the ids whose claim this worker no longer holds: settled, or taken over
+ * (by another worker, or by a later claim of its own once this one ran out). On PostgreSQL the
+ * rows still held stay locked to the end of the transaction, so no claim takes them over between
+ * this read and their settlement.
+ */
+export async function claimsLost(scope: Scope, claims: ReadonlyArray<{ id: number; claimedUntil: number | null }>, worker: string): Promise<Set<number>> {
+  const until = new Map(claims.map((c) => [c.id, c.claimedUntil]));
+  const lost = new Set(until.keys());
+  const lock = scope.dialect === 'postgres' ? ' for update' : '';
+  for (const part of chunks([...until.keys()], IDS_PER_STATEMENT)) {
+    const { rows } = await runRaw<{ id: unknown; claimed_until: unknown }>(
+      scope,
+      `select id, claimed_until from ${tables.outbox} where tenant = ? and status = 'in_flight' and claimed_by = ? and id in (${placeholders(part.length)})${lock}`,
+      [scope.tenant, worker, ...part],
+    );
+    for (const r of rows) if (Number(r.claimed_until) === until.get(Number(r.id))) lost.delete(Number(r.id));
+  }
+  return lost;
 }
 
 /**
