@@ -6,8 +6,10 @@
  * to be promoted to the old generation, where they die. By default V8 lets the old generation
  * grow to several times its live size before a full collection, so a backfill's resident memory
  * settles around 250 MB of mostly garbage. Letting it grow by half instead keeps the peak near
- * 190 MB for the same records per second: a full collection of a small live set takes a few
- * milliseconds.
+ * 200 MB: a full collection of a small live set takes a few milliseconds. SQLite syncs ran as
+ * fast; PostgreSQL syncs spent about 15 % more CPU on it (V8 marks on a helper thread, which
+ * there competes with the server for a core), a price paid for the bounded footprint.
+ * docs/runtime.md ("Memory") has the figures.
  *
  * A process started with its own heap sizing keeps it: `node --heap-growing-percent=N` (Node
  * accepts that one on the command line only), or `--max-old-space-size` there or in NODE_OPTIONS.

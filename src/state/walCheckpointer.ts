@@ -3,8 +3,8 @@
  *
  * In WAL mode SQLite copies the log back into the database file at checkpoints, and by default
  * the connection that commits runs one inside its COMMIT (fsync included) every 1,000 pages of
- * log (16 MB at the store's 16 KiB pages), about 35 ms each. On a busy sync that is a stall of the event loop every few hundred records, which took
- * about as long as every other commit together. A second connection on a worker thread runs
+ * log (16 MB at the store's 16 KiB pages), about 35 ms each. On a busy sync that is a stall of
+ * the event loop every few thousand records, which took most of the commit time. A second connection on a worker thread runs
  * them instead, in PASSIVE mode: it copies what it can without waiting for, or blocking, the
  * writer, and the writer starts the log over once everything in it has been copied.
  *
