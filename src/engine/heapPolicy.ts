@@ -27,13 +27,8 @@ export function heapFlag(execArgv: readonly string[], nodeOptions: string | unde
   return `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
 }
 
-let applied = false;
-
-/** Applies the policy to this process, once. Returns the flag set, if any. */
-export function keepHeapNearLiveSize(): string | undefined {
-  if (applied) return undefined;
-  applied = true;
+/** Applies the policy to this process (setting the flag again is harmless). */
+export function keepHeapNearLiveSize(): void {
   const flag = heapFlag(process.execArgv, process.env.NODE_OPTIONS);
   if (flag) v8.setFlagsFromString(flag);
-  return flag;
 }
