@@ -20,15 +20,18 @@ export interface AttemptError {
 async function updateClaimed(scope: Scope, ids: readonly number[], patch: Record<string, unknown>, worker?: string): Promise<number> {
   const fields = { ...patch, updated_at: scope.now() };
   const set = Object.keys(fields).map((k) => `${k} = ?`).join(', ');
-  const plus = scope.dialect === 'sqlite' ? '+' : '';
-  const holder = worker === undefined ? '' : ` and ${plus} claimed_by = ?`;
+  // The rows are looked up by id. Left to choose, each store's planner scans the tenant's
+  // in-flight rows through the due-rows index instead (about twice as slow at 200 rows on
+  // PostgreSQL, where that index keeps the entries of every row that has left flight until a
+  // vacuum); `+x` on SQLite and `x || ''` on PostgreSQL keep a column's condition off any index.
+  const [pre, post] = scope.dialect === 'sqlite' ? ['+', ''] : ['', " || ''"];
+  const holder = worker === undefined ? '' : ` and ${pre}claimed_by${post} = ?`;
   let changed = 0;
   // Written out rather than built: this runs once per delivered batch, on the hot path.
   for (const part of chunks(ids, IDS_PER_STATEMENT)) {
     const { count } = await runRaw(
       scope,
-      // Look rows up by id: on SQLite `+` stops the planner from scanning by tenant and status instead.
-      `update ${tables.outbox} set ${set} where ${plus} tenant = ? and ${plus} status = 'in_flight'${holder} and id in (${placeholders(part.length)})`,
+      `update ${tables.outbox} set ${set} where ${pre}tenant${post} = ? and ${pre}status${post} = 'in_flight'${holder} and id in (${placeholders(part.length)})`,
       [...Object.values(fields), scope.tenant, ...(worker === undefined ? [] : [worker]), ...part],
     );
     changed += count;
