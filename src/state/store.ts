@@ -14,6 +14,7 @@ import { StoreError } from './errors.js';
 import { createScope, type Scope, type ScopeContext } from './scope.js';
 import { migrationsTable } from './tables.js';
 import { BACKSTOP_CHECKPOINT_PAGES, startWalCheckpointer } from './walCheckpointer.js';
+import { startPlannerStatistics } from './plannerStatistics.js';
 
 export interface StoreOptions {
   /**
@@ -107,6 +108,7 @@ export function openStore(options: StoreOptions = {}): Store {
   // Fails at open time on a bad default tenant rather than at first use.
   createScope(ctx, tenantDefault);
   const checkpointer = location.dialect === 'sqlite' && !location.memory ? startWalCheckpointer(location.filename) : undefined;
+  const statistics = location.dialect === 'postgres' ? startPlannerStatistics(knex) : undefined;
 
   return {
     dialect: location.dialect,
@@ -121,6 +123,7 @@ export function openStore(options: StoreOptions = {}): Store {
     transaction: (fn, tenant = tenantDefault) => createScope(ctx, tenant).transaction(fn),
     close: async () => {
       await checkpointer?.close();
+      await statistics?.close();
       await knex.destroy();
     },
   };

@@ -74,7 +74,7 @@ describe.each(backends)('migrations on %s', (backend) => {
     expect(await columnsOf(h.store, tables.rateBudgets)).toEqual(['tenant', 'connection', 'bucket', 'state', 'updated_at']);
     await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
     expect(await columnsOf(h.store, tables.rateBudgets)).toEqual(['tenant', 'connection', 'bucket', 'capacity', 'refill_per_sec', 'tokens', 'updated_at', 'blocked_until']);
-    expect(await h.store.migrate()).toEqual(['003_rate_budget_state', '004_review_applied', '005_source_failures']);
+    expect(await h.store.migrate()).toEqual(['003_rate_budget_state', '004_review_applied', '005_source_failures', '006_planner_statistics']);
   });
 
   it('004 counts review decisions made before it as applied, so no record is planned again for them', async () => {
@@ -91,7 +91,23 @@ describe.each(backends)('migrations on %s', (backend) => {
     expect(rows.map((r) => [r.local_key, r.applied_at === null ? null : Number(r.applied_at)])).toEqual([['a', 10], ['b', 20], ['c', null]]);
     await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
     expect(await columnsOf(h.store, tables.reviewCandidates)).not.toContain('applied_at');
-    expect(await h.store.migrate()).toEqual(['004_review_applied', '005_source_failures']);
+    expect(await h.store.migrate()).toEqual(['004_review_applied', '005_source_failures', '006_planner_statistics']);
+  });
+
+  it('006 gathers no planner statistics on JSON columns (PostgreSQL), and the default again on rollback', async () => {
+    await h.store.migrate();
+    const target = async (table: string, column: string): Promise<number | null> => {
+      if (backend !== 'postgres') return null;
+      const r = await h.store.knex.raw('select attstattarget from pg_attribute where attrelid = ?::regclass and attname = ?', [table, column]);
+      const v = (r.rows[0] as { attstattarget: number | null }).attstattarget;
+      return v === null ? -1 : Number(v);
+    };
+    const json = [[tables.outbox, 'payload'], [tables.audit, 'after'], [tables.fieldBases, 'fields']] as const;
+    for (const [table, column] of json) expect(await target(table, column)).toBe(backend === 'postgres' ? 0 : null);
+    expect(await target(tables.outbox, 'record_key')).toBe(backend === 'postgres' ? -1 : null);
+    await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
+    for (const [table, column] of json) expect(await target(table, column)).toBe(backend === 'postgres' ? -1 : null);
+    expect(await h.store.migrate()).toEqual(['006_planner_statistics']);
   });
 
   it('refuse a store a newer syncd migrated, saying so, and change nothing', async () => {
