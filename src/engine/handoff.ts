@@ -5,8 +5,9 @@
  * rows are as durable as any claimed row: if the process dies, the claims expire (or are expired
  * by the restarted process) and the rows are claimed again with their idempotency keys.
  *
- * Used with a store only this process writes to (SQLite): sharing PostgreSQL, workers claim from
- * the outbox so that all of them take a share of one source's writes.
+ * It holds a few rounds of the runner's delivery loops. With a store only this process delivers
+ * from (SQLite) the source waits for room; with PostgreSQL it reads on and what does not fit
+ * waits in the outbox, so that all workers sharing the store take a share of one source's writes.
  */
 import type { OutboxRow } from '../state/outbox/rows.js';
 

@@ -12,7 +12,7 @@ import type { Store } from '../state/store.js';
 import type { Scope } from '../state/scope.js';
 import { commitCursor, getCursor, type CursorKey } from '../state/cursors.js';
 import { clearSourceFailure, recordSourceFailure } from '../state/sourceFailures.js';
-import { enqueueOutbox, recordsInFlight, type OutboxWrite, type SupersededWrite } from '../state/outbox/enqueue.js';
+import { enqueueOutbox, type OutboxWrite, type SupersededWrite } from '../state/outbox/enqueue.js';
 import { releaseClaimed } from '../state/outbox/outcomes.js';
 import { pauseForAuth } from '../state/outbox/authPause.js';
 import { getConnection } from '../state/connections.js';
@@ -66,10 +66,12 @@ export interface RunnerOptions {
   leaseMs?: number;
   /**
    * Hand each page's writes straight to this runner's delivery, committed already claimed (see
-   * `Handoff`), and let the source wait while that many are undelivered. For a store no other
-   * process delivers from (SQLite); workers sharing PostgreSQL claim from the outbox instead.
+   * `Handoff`), as many as it holds. `exclusive`, for a store only this process delivers from
+   * (SQLite): the source waits while the hand-off is full, since reading on would only queue
+   * writes to be claimed back. `shared`, for workers sharing PostgreSQL: the source reads on, and
+   * the writes that do not fit wait in the outbox, where every worker's delivery takes a share.
    */
-  handoff?: boolean;
+  handoff?: 'exclusive' | 'shared';
   onProgress?: (p: RunnerProgress) => void;
   onError?: (stage: 'source' | 'delivery', err: unknown) => void;
 }
@@ -167,10 +169,10 @@ export class PipelineRunner {
       this.count(plan, await this.commit(plan, { key, value: page.cursor }, page.commit));
       this.wake$.next();
       if (this.stopping) break;
-      // Reading on while the writes handed over wait would only queue them in the outbox to be
-      // claimed back: the source waits until the next page's writes fit (or half the hand-off
-      // is free, so that calls stay in flight while it plans).
-      if (this.handoff && this.delivering) await this.handoff.whenRoom(Math.min(plan.writes.length, this.handoff.capacity / 2));
+      // With a store of its own, reading on while the writes handed over wait would only queue
+      // them in the outbox to be claimed back: the source waits until the next page's writes fit
+      // (or half the hand-off is free, so that calls stay in flight while it plans).
+      if (this.handoff && this.delivering && this.opts.handoff === 'exclusive') await this.handoff.whenRoom(Math.min(plan.writes.length, this.handoff.capacity / 2));
       if (this.stopping) break;
       // With a synchronous driver (better-sqlite3) a page is all promise continuations: without
       // this yield, a backfill of many pages never lets the event loop handle I/O, so delivery
@@ -229,7 +231,7 @@ export class PipelineRunner {
     const committed = await this.scope.transaction(async (tx) => {
       if (extra) await extra(tx);
       const writes = this.handoff ? await this.claimForHandoff(tx, plan.writes) : plan.writes;
-      const { inserted, duplicates, superseded } = await enqueueOutbox(tx, writes);
+      const { inserted, duplicates, superseded, unclaimed } = await enqueueOutbox(tx, writes);
       // A match is linked with its page, so a later page sees the CRM record as taken.
       for (const proposal of plan.autoLinks) await proposeMatch(tx, proposal);
       const opened = new Set<string>();
@@ -248,7 +250,7 @@ export class PipelineRunner {
       for (const item of plan.reconciliation) await openReconciliationItem(tx, item);
       if (plan.bases.length) await saveFieldBases(tx, plan.bases);
       if (cursor) await commitCursor(tx, cursor.key, cursor.value);
-      return { queued: inserted.length, reviewsOpened: opened.size, handed: this.handoff ? handedRows(tx, writes, inserted) : [] };
+      return { queued: inserted.length, reviewsOpened: opened.size, handed: this.handoff ? handedRows(tx, writes, inserted, unclaimed) : [] };
     });
     // Handed over only once committed: a page that rolled back left no claimed rows.
     if (committed.handed.length) this.handoff?.put(committed.handed);
@@ -275,14 +277,14 @@ export class PipelineRunner {
   /**
    * The page's writes, those that may go straight to this runner's delivery marked to be inserted
    * claimed: as many as the hand-off has room for, while the connection is not paused, and only
-   * writes of records with no write in flight (those wait for it in the outbox, in order).
+   * one write per record (the outbox leaves a write waiting, in order, when its record has
+   * another in flight).
    */
   private async claimForHandoff(tx: Scope, writes: readonly OutboxWrite[]): Promise<readonly OutboxWrite[]> {
     const handoff = this.handoff as Handoff;
     const room = this.stopping ? 0 : handoff.room();
     if (room === 0 || writes.length === 0) return writes;
     if ((await getConnection(tx, this.opts.delivery.connection))?.status === 'needs_reconnect') return writes;
-    const busy = await recordsInFlight(tx, this.opts.plan.pipeline, writes.map((w) => w.recordKey));
     const seen = new Map<string, number>();
     for (const w of writes) seen.set(w.recordKey, (seen.get(w.recordKey) ?? 0) + 1);
     const now = tx.now();
@@ -290,7 +292,7 @@ export class PipelineRunner {
     let handed = 0;
     return writes.map((w) => {
       // Two writes of one record in a page: the outbox orders them.
-      if (handed >= room || busy.has(w.recordKey) || seen.get(w.recordKey) !== 1 || (w.notBefore ?? now) > now) return w;
+      if (handed >= room || seen.get(w.recordKey) !== 1 || (w.notBefore ?? now) > now) return w;
       handed++;
       return { ...w, claim };
     });
@@ -409,8 +411,9 @@ interface Committed {
 }
 
 /** The rows of the writes that were inserted claimed, as a claim would have returned them. */
-function handedRows(tx: Scope, writes: readonly OutboxWrite[], inserted: ReadonlyArray<{ id: number; idempotencyKey: string }>): OutboxRow[] {
+function handedRows(tx: Scope, writes: readonly OutboxWrite[], inserted: ReadonlyArray<{ id: number; idempotencyKey: string }>, unclaimed: readonly string[]): OutboxRow[] {
   const ids = new Map(inserted.map((i) => [i.idempotencyKey, i.id]));
+  for (const key of unclaimed) ids.delete(key);
   const now = tx.now();
   const out: OutboxRow[] = [];
   for (const w of writes) {

@@ -55,8 +55,8 @@ export interface RuntimeOptions {
   telemetry?: Telemetry;
   /**
    * Deliver each page's writes straight from the page's commit instead of claiming them back from
-   * the outbox (`RunnerOptions.handoff`). Default: with a SQLite store, which only this process
-   * delivers from; off with PostgreSQL, where workers share the outbox.
+   * the outbox (`RunnerOptions.handoff`: exclusive with a SQLite store, which only this process
+   * delivers from; shared with PostgreSQL, where workers share the outbox). Default: on.
    */
   handoff?: boolean;
 }
@@ -174,7 +174,7 @@ export class Runtime {
       sourceName: `${spec.source.type}:${spec.source.connector}`,
       scheduleMs: spec.source.type === 'webhook' ? 1000 : durationMs(spec.source.schedule.every, 60_000),
       concurrency,
-      handoff: this.opts.handoff ?? this.store.dialect === 'sqlite',
+      ...(this.opts.handoff === false ? {} : { handoff: this.store.dialect === 'sqlite' ? ('exclusive' as const) : ('shared' as const) }),
       plan: planContext,
       delivery: {
         pipeline: name,

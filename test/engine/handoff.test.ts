@@ -7,6 +7,7 @@
 import { Handoff } from '../../src/engine/handoff.js';
 import type { OutboxRow } from '../../src/state/outbox/rows.js';
 import { listOutbox, queueDepth } from '../../src/state/outbox/queries.js';
+import { claimBatch } from '../../src/state/outbox/claim.js';
 import { listDeliveries } from '../../src/state/deliveries.js';
 import { getConnection } from '../../src/state/connections.js';
 import { startEngine, CONNECTION, type Engine } from './support/engine.js';
@@ -140,5 +141,31 @@ describe('the hand-off itself', () => {
     const never = h.whenRoom(4);
     h.release();
     await never;
+  });
+});
+
+describe('writes handed over on a PostgreSQL store other workers share', () => {
+  it('fill the hand-off while the source reads on, leaving the rest in the outbox for any worker to claim', async () => {
+    // 4,000 records against a hand-off of 1,600 (four rounds of four 100-record loops), with
+    // every answer held back 3 s: a source waiting for room would stop before the last page.
+    engine = await startEngine({ backend: 'postgres', items: makeItems(4000), handoff: true });
+    engine.target.slowAnswers({ count: 1000, delayMs: 3000 });
+    const runner = engine.runtime.runners[0]!;
+    runner.start();
+    const until = Date.now() + 10_000;
+    let depth = await queueDepth(engine.scope);
+    while (depth.byStatus.pending + depth.byStatus.in_flight < 4000 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 50));
+      depth = await queueDepth(engine.scope);
+    }
+    expect(depth.byStatus.pending + depth.byStatus.in_flight).toBe(4000);
+    expect(runner.progress.written).toBe(0);
+    // The writes past the hand-off wait unclaimed, and another worker takes them.
+    expect(depth.byStatus.pending).toBeGreaterThan(0);
+    const other = openStore({ url: engine.urls.store, secretKey: engine.urls.secretKey, env: {} });
+    later = other;
+    const taken = await claimBatch(other.forTenant('default'), { limit: 100, worker: 'another-worker', leaseMs: 60_000 });
+    expect(taken).toHaveLength(Math.min(100, depth.byStatus.pending));
+    expect(new Set(taken.map((r) => r.attempts))).toEqual(new Set([1]));
   });
 });

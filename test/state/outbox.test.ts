@@ -164,6 +164,26 @@ describe.each(backends)('outbox on %s', (backend) => {
     expect(reclaimed.map((r) => r.id).sort()).toEqual([first[1]!.id, next[0]!.id].sort());
   });
 
+  it('inserts a write given claimed in flight, unless another worker has a write of its record in flight', async () => {
+    const t = h.tenant();
+    // q-0's older write was claimed by another worker after this one planned its page; q-1's is still waiting.
+    await enqueueOutbox(t, writes(2, 0, { contentVersion: 'v1' }));
+    const taken = await claimBatch(t, { limit: 1, worker: 'w2', leaseMs: 10_000 });
+    expect(taken.map((r) => r.recordKey)).toEqual(['q-0']);
+    const claim = { worker: 'w1', until: h.clock.now + 10_000 };
+    const v2 = await enqueueOutbox(t, writes(3, 0, { contentVersion: 'v2' }).map((w) => ({ ...w, claim })));
+    const [q0, q1, q2] = v2.inserted;
+    expect(v2.unclaimed).toEqual([q0!.idempotencyKey]);
+    expect(await getOutboxRow(t, q0!.id)).toMatchObject({ status: 'pending', attempts: 0, claimedBy: null, claimedUntil: null });
+    for (const r of [q1!, q2!]) expect(await getOutboxRow(t, r.id)).toMatchObject({ status: 'in_flight', attempts: 1, claimedBy: 'w1', claimedUntil: claim.until });
+    // q-1's waiting write is superseded by the claimed one; q-0's in-flight write is left alone.
+    expect(v2.superseded.map((s) => s.recordKey)).toEqual(['q-1']);
+    expect(await getOutboxRow(t, taken[0]!.id)).toMatchObject({ status: 'in_flight', claimedBy: 'w2' });
+    // Once the older write settles, the one left waiting is claimed like any other.
+    await completeOutbox(t, [taken[0]!.id]);
+    expect((await claimBatch(t, { limit: 10, worker: 'w3', leaseMs: 10_000 })).map((r) => r.id)).toEqual([q0!.id]);
+  });
+
   it('filters claims by connection and pipeline', async () => {
     const t = h.tenant();
     await enqueueOutbox(t, [...writes(2), ...writes(2, 10, { connection: 'pipedrive' }), ...writes(1, 20, { pipeline: 'other' })]);

@@ -1,4 +1,4 @@
-import { IDS_PER_STATEMENT, ROWS_PER_STATEMENT, chunks } from '../batching.js';
+import { ROWS_PER_STATEMENT, chunks } from '../batching.js';
 import { bulkInsert } from '../bulkInsert.js';
 import { toJson, toNumber } from '../columns.js';
 import { placeholders, runRaw } from '../raw.js';
@@ -44,8 +44,9 @@ export interface OutboxWrite {
   /**
    * Inserted already claimed, for a worker that delivers the write itself straight after the
    * commit: `in_flight` with one attempt, until `until` (another worker, or this one once the
-   * claim expired, takes it over like any claim). The caller makes sure no older write of the
-   * record is in flight (`recordsInFlight`) and the connection is not paused.
+   * claim expired, takes it over like any claim). A write whose record has another write in
+   * flight is inserted waiting instead (`EnqueueResult.unclaimed`); the caller gives at most one
+   * claimed write per record and makes sure the connection is not paused.
    */
   claim?: { worker: string; until: number };
 }
@@ -57,6 +58,8 @@ export interface EnqueueResult {
   duplicates: string[];
   /** Older writes of the same records that were still waiting, now replaced by the new ones. */
   superseded: SupersededWrite[];
+  /** Keys of writes given with a claim that were left waiting: another write of the record is in flight. */
+  unclaimed: string[];
 }
 
 export interface SupersededWrite {
@@ -82,7 +85,7 @@ export interface SupersededWrite {
  * already in flight is left alone; `claimBatch` holds the new one back until it settles.
  */
 export async function enqueueOutbox(scope: Scope, writes: readonly OutboxWrite[]): Promise<EnqueueResult> {
-  const result: EnqueueResult = { inserted: [], duplicates: [], superseded: [] };
+  const result: EnqueueResult = { inserted: [], duplicates: [], superseded: [], unclaimed: [] };
   if (writes.length === 0) return result;
   const now = scope.now();
   const run = async (db: Scope) => {
@@ -118,6 +121,7 @@ export async function enqueueOutbox(scope: Scope, writes: readonly OutboxWrite[]
       );
       const ids = new Map(returned.map((r) => [r.idempotency_key, toNumber(r.id)]));
       const newest = new Map<string, { write: OutboxWrite; id: number }>();
+      const claimed: Array<{ write: OutboxWrite; id: number }> = [];
       for (const w of chunk) {
         const id = ids.get(w.idempotencyKey);
         if (id === undefined) {
@@ -126,9 +130,11 @@ export async function enqueueOutbox(scope: Scope, writes: readonly OutboxWrite[]
           result.inserted.push({ id, idempotencyKey: w.idempotencyKey });
           ids.delete(w.idempotencyKey);
           newest.set(`${w.pipeline}\u0000${w.recordKey}`, { write: w, id });
+          if (w.claim) claimed.push({ write: w, id });
         }
       }
       if (newest.size) result.superseded.push(...(await supersedeOlder(db, [...newest.values()])));
+      if (claimed.length) result.unclaimed.push(...(await unclaimContested(db, claimed)));
     }
   };
   // Inserts and supersessions commit together, so a caller outside a transaction still gets all-or-nothing.
@@ -172,16 +178,43 @@ async function supersedeOlder(scope: Scope, newest: ReadonlyArray<{ write: Outbo
   return out;
 }
 
-/** Which of these records of `pipeline` have a write in flight (a newer write must wait for it). */
-export async function recordsInFlight(scope: Scope, pipeline: string, recordKeys: readonly string[]): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (const part of chunks([...new Set(recordKeys)], IDS_PER_STATEMENT)) {
+/**
+ * Gives back the claims of just-inserted writes whose record has another write in flight, so
+ * that versions of a record never travel at once: they wait in the outbox, where a claim takes
+ * them once the older write settles. Returns their keys.
+ *
+ * This runs after `supersedeOlder` in the same transaction, which closes the race with other
+ * workers sharing a PostgreSQL store: a worker that claimed an older write of the record either
+ * committed before the supersession reached that row (and this later statement sees the claim),
+ * or held its lock, so the supersession waited for its commit (and this statement sees it too),
+ * or came after the supersession locked the row, and skipped it.
+ */
+async function unclaimContested(scope: Scope, claimed: ReadonlyArray<{ write: OutboxWrite; id: number }>): Promise<string[]> {
+  const out: string[] = [];
+  const byPipeline = new Map<string, Array<{ write: OutboxWrite; id: number }>>();
+  for (const c of claimed) {
+    const list = byPipeline.get(c.write.pipeline);
+    if (list) list.push(c);
+    else byPipeline.set(c.write.pipeline, [c]);
+  }
+  for (const [pipeline, list] of byPipeline) {
     const { rows } = await runRaw<{ record_key: string }>(
       scope,
-      `select distinct record_key from ${tables.outbox} where tenant = ? and pipeline = ? and record_key in (${placeholders(part.length)}) and status = 'in_flight'`,
-      [scope.tenant, pipeline, ...part],
+      `select distinct record_key from ${tables.outbox} where tenant = ? and pipeline = ? and record_key in (${placeholders(list.length)})
+         and status = 'in_flight' and id not in (${placeholders(list.length)})`,
+      [scope.tenant, pipeline, ...list.map((c) => c.write.recordKey), ...list.map((c) => c.id)],
     );
-    for (const r of rows) out.add(r.record_key);
+    if (rows.length === 0) continue;
+    const busy = new Set(rows.map((r) => r.record_key));
+    const contested = list.filter((c) => busy.has(c.write.recordKey));
+    const now = scope.now();
+    await runRaw(
+      scope,
+      `update ${tables.outbox} set status = 'pending', attempts = 0, next_attempt_at = ?, claimed_by = null, claimed_until = null
+       where tenant = ? and id in (${placeholders(contested.length)})`,
+      [now, scope.tenant, ...contested.map((c) => c.id)],
+    );
+    out.push(...contested.map((c) => c.write.idempotencyKey));
   }
   return out;
 }
