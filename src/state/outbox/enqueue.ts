@@ -120,8 +120,8 @@ export async function enqueueOutbox(scope: Scope, writes: readonly OutboxWrite[]
         chunk,
       );
       const ids = new Map(returned.map((r) => [r.idempotency_key, toNumber(r.id)]));
-      const newest = new Map<string, { write: OutboxWrite; id: number }>();
-      const claimed: Array<{ write: OutboxWrite; id: number }> = [];
+      const newest = new Map<string, Inserted>();
+      const claimed: Inserted[] = [];
       for (const w of chunk) {
         const id = ids.get(w.idempotencyKey);
         if (id === undefined) {
@@ -143,16 +143,23 @@ export async function enqueueOutbox(scope: Scope, writes: readonly OutboxWrite[]
   return result;
 }
 
-/** Marks the waiting writes of these records older than their newest as `superseded`. */
-async function supersedeOlder(scope: Scope, newest: ReadonlyArray<{ write: OutboxWrite; id: number }>): Promise<SupersededWrite[]> {
-  const byPipeline = new Map<string, Array<{ write: OutboxWrite; id: number }>>();
-  for (const n of newest) {
-    const list = byPipeline.get(n.write.pipeline);
-    if (list) list.push(n);
-    else byPipeline.set(n.write.pipeline, [n]);
+/** A write just inserted, with its row id. */
+type Inserted = { write: OutboxWrite; id: number };
+
+function byPipeline(rows: readonly Inserted[]): Map<string, Inserted[]> {
+  const out = new Map<string, Inserted[]>();
+  for (const r of rows) {
+    const list = out.get(r.write.pipeline);
+    if (list) list.push(r);
+    else out.set(r.write.pipeline, [r]);
   }
+  return out;
+}
+
+/** Marks the waiting writes of these records older than their newest as `superseded`. */
+async function supersedeOlder(scope: Scope, newest: readonly Inserted[]): Promise<SupersededWrite[]> {
   const out: SupersededWrite[] = [];
-  for (const [pipeline, list] of byPipeline) {
+  for (const [pipeline, list] of byPipeline(newest)) {
     const keyOf = new Map(list.map((n) => [n.write.recordKey, n.write.idempotencyKey]));
     // The newest ids are the largest of their records: everything else waiting for them is older.
     const { rows } = await runRaw<{ id: unknown; record_key: string; idempotency_key: string; connection: string; correlation_id: string | null }>(
@@ -189,15 +196,9 @@ async function supersedeOlder(scope: Scope, newest: ReadonlyArray<{ write: Outbo
  * or held its lock, so the supersession waited for its commit (and this statement sees it too),
  * or came after the supersession locked the row, and skipped it.
  */
-async function unclaimContested(scope: Scope, claimed: ReadonlyArray<{ write: OutboxWrite; id: number }>): Promise<string[]> {
+async function unclaimContested(scope: Scope, claimed: readonly Inserted[]): Promise<string[]> {
   const out: string[] = [];
-  const byPipeline = new Map<string, Array<{ write: OutboxWrite; id: number }>>();
-  for (const c of claimed) {
-    const list = byPipeline.get(c.write.pipeline);
-    if (list) list.push(c);
-    else byPipeline.set(c.write.pipeline, [c]);
-  }
-  for (const [pipeline, list] of byPipeline) {
+  for (const [pipeline, list] of byPipeline(claimed)) {
     const { rows } = await runRaw<{ record_key: string }>(
       scope,
       `select distinct record_key from ${tables.outbox} where tenant = ? and pipeline = ? and record_key in (${placeholders(list.length)})
