@@ -1,4 +1,4 @@
-import { ROWS_PER_STATEMENT, chunks } from '../batching.js';
+import { IDS_PER_STATEMENT, ROWS_PER_STATEMENT, chunks } from '../batching.js';
 import { bulkInsert } from '../bulkInsert.js';
 import { toJson, toNumber } from '../columns.js';
 import { placeholders, runRaw } from '../raw.js';
@@ -89,6 +89,7 @@ export async function enqueueOutbox(scope: Scope, writes: readonly OutboxWrite[]
   if (writes.length === 0) return result;
   const now = scope.now();
   const run = async (db: Scope) => {
+    const claimed: Inserted[] = [];
     for (const chunk of chunks(writes, ROWS_PER_STATEMENT)) {
       const returned = await bulkInsert<OutboxWrite, { id: unknown; idempotency_key: string }>(
         db,
@@ -121,7 +122,6 @@ export async function enqueueOutbox(scope: Scope, writes: readonly OutboxWrite[]
       );
       const ids = new Map(returned.map((r) => [r.idempotency_key, toNumber(r.id)]));
       const newest = new Map<string, Inserted>();
-      const claimed: Inserted[] = [];
       for (const w of chunk) {
         const id = ids.get(w.idempotencyKey);
         if (id === undefined) {
@@ -134,8 +134,8 @@ export async function enqueueOutbox(scope: Scope, writes: readonly OutboxWrite[]
         }
       }
       if (newest.size) result.superseded.push(...(await supersedeOlder(db, [...newest.values()])));
-      if (claimed.length) result.unclaimed.push(...(await unclaimContested(db, claimed)));
     }
+    if (claimed.length) result.unclaimed.push(...(await unclaimContested(db, claimed)));
   };
   // Inserts and supersessions commit together, so a caller outside a transaction still gets all-or-nothing.
   if (scope.inTransaction) await run(scope);
@@ -190,7 +190,7 @@ async function supersedeOlder(scope: Scope, newest: readonly Inserted[]): Promis
  * that versions of a record never travel at once: they wait in the outbox, where a claim takes
  * them once the older write settles. Returns their keys.
  *
- * This runs after `supersedeOlder` in the same transaction, which closes the race with other
+ * This runs after every `supersedeOlder` of the call, in the same transaction, which closes the race with other
  * workers sharing a PostgreSQL store: a worker that claimed an older write of the record either
  * committed before the supersession reached that row (and this later statement sees the claim),
  * or held its lock, so the supersession waited for its commit (and this statement sees it too),
@@ -198,7 +198,9 @@ async function supersedeOlder(scope: Scope, newest: readonly Inserted[]): Promis
  */
 async function unclaimContested(scope: Scope, claimed: readonly Inserted[]): Promise<string[]> {
   const out: string[] = [];
-  for (const [pipeline, list] of byPipeline(claimed)) {
+  const parts = [...byPipeline(claimed)].flatMap(([pipeline, all]) => chunks(all, IDS_PER_STATEMENT).map((list) => ({ pipeline, list })));
+  // A page of up to 1,000 writes is one statement (each record's key and its claimed row's id).
+  for (const { pipeline, list } of parts) {
     const { rows } = await runRaw<{ record_key: string }>(
       scope,
       `select distinct record_key from ${tables.outbox} where tenant = ? and pipeline = ? and record_key in (${placeholders(list.length)})
