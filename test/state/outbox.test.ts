@@ -276,3 +276,41 @@ describe('outbox claims by concurrent workers on postgres', () => {
     expect((await queueDepth(h.store.forTenant(tenant))).byStatus.done).toBe(total);
   });
 });
+
+describe('a claimed insert racing another worker’s claim, on postgres', () => {
+  const h = useStore('postgres');
+
+  it('leaves the new write waiting when the older one is claimed while the page commits', async () => {
+    const t = h.tenant();
+    await enqueueOutbox(t, writes(1, 0, { contentVersion: 'v1' }));
+    // Another worker claims the older write and holds its transaction open.
+    const other = h.open().forTenant(t.tenant);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let claimed!: () => void;
+    const claimedNow = new Promise<void>((resolve) => (claimed = resolve));
+    const taking = other.transaction(async (tx) => {
+      const rows = await claimBatch(tx, { limit: 1, worker: 'w2', leaseMs: 10_000 });
+      claimed();
+      await held;
+      return rows;
+    });
+    await claimedNow;
+    // This worker commits a page with the record's next write, claimed for itself: the claim
+    // above is not visible yet, and superseding the older write waits for its lock.
+    const claim = { worker: 'w1', until: h.clock.now + 10_000 };
+    const committing = t.transaction((tx) => enqueueOutbox(tx, writes(1, 0, { contentVersion: 'v2' }).map((w) => ({ ...w, claim }))));
+    for (let waiting = 0; waiting === 0; ) {
+      const r = await h.store.knex.raw("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+      waiting = (r.rows[0] as { n: number }).n;
+      if (waiting === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    release();
+    const [taken, v2] = await Promise.all([taking, committing]);
+    expect(taken.map((r) => r.recordKey)).toEqual(['q-0']);
+    expect(v2.superseded).toEqual([]);
+    expect(v2.unclaimed).toEqual([v2.inserted[0]!.idempotencyKey]);
+    expect(await getOutboxRow(t, v2.inserted[0]!.id)).toMatchObject({ status: 'pending', attempts: 0, claimedBy: null });
+    expect(await getOutboxRow(t, taken[0]!.id)).toMatchObject({ status: 'in_flight', claimedBy: 'w2' });
+  });
+});
