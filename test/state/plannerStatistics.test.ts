@@ -1,3 +1,8 @@
+/**
+ * A PostgreSQL store analyzes its own tables as a backfill fills them, so the planner picks the
+ * right index long before autovacuum's first look: once a table is worth it, then each time it
+ * has doubled.
+ */
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, describe, expect, it, inject } from 'vitest';
 import { openStore, type Scope } from '../../src/state/index.js';
