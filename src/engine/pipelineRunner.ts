@@ -207,7 +207,9 @@ export class PipelineRunner {
    * Plans again the records whose match an operator approved or rejected since they were last
    * planned, so a decision takes effect without waiting for the record to change: an approved
    * pair is linked and its record written to the CRM record, a rejected one's record is matched
-   * afresh (or created). Sources that can read records by key do this (tables); the cursor stays.
+   * afresh (or created). Sources that can read records by key do this (tables, by the pipeline's
+   * `key` column); the cursor stays. A key a transform computes cannot be read back: such a
+   * decision takes effect when its record next changes.
    */
   private async applyReviewDecisions(): Promise<void> {
     const o = this.opts;

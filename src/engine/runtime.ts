@@ -218,6 +218,7 @@ export class Runtime {
         cursorField: src.cursor.field,
         lookbackMs: durationMs(src.cursor.lookback, 0),
         ...(src.cursor.start ? { start: src.cursor.start } : {}),
+        ...(pipeline.spec.key && pipeline.spec.key !== table.key && table.columns[pipeline.spec.key] ? { recordKeyColumn: pipeline.spec.key } : {}),
         // A page whose records are matched against the CRM waits on its searches (a few a
         // second): a smaller page commits, and shows progress, within seconds, not minutes.
         pageSize: this.opts.pageSize ?? (searchesCandidates(pipeline.spec.match?.rules ?? []) ? MATCHED_PAGE_SIZE : pageSize),

@@ -57,9 +57,9 @@ function sourceRows(rows: Record<string, unknown>[], key: string, cursorField: s
   }));
 }
 
-/** The rows with these keys, wherever they are in cursor order. */
-export async function readTableRows(db: Knex, opts: Omit<TableReadOptions, 'pageSize'>, keys: readonly string[]): Promise<SourceRow[]> {
-  const rows = (await db(opts.table).select(Object.keys(opts.spec.columns)).whereIn(opts.spec.key, [...keys])) as Record<string, unknown>[];
+/** The rows whose `column` (the table's key unless told) holds one of these values, wherever they are in cursor order. */
+export async function readTableRows(db: Knex, opts: Omit<TableReadOptions, 'pageSize'>, keys: readonly string[], column = opts.spec.key): Promise<SourceRow[]> {
+  const rows = (await db(opts.table).select(Object.keys(opts.spec.columns)).whereIn(column, [...keys])) as Record<string, unknown>[];
   return sourceRows(rows, opts.spec.key, opts.cursorField);
 }
 

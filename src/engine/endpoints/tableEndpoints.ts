@@ -15,6 +15,11 @@ export interface TableSourceOptions {
   start?: string;
   /** Rows per page: bounds memory whatever the size of a backfill. Default: 1000. */
   pageSize?: number;
+  /**
+   * The column holding the pipeline's record keys (its `key`) when that is not the table's key:
+   * `records()` is asked for records by those keys (an operator's review decisions).
+   */
+  recordKeyColumn?: string;
 }
 
 function later(a: TablePosition, b: TablePosition | undefined): TablePosition {
@@ -44,7 +49,7 @@ export function tableSource(opts: TableSourceOptions): SourcePort {
       }
     },
     async records(keys: string[]): Promise<SourceRecord[]> {
-      return (await readTableRows(opts.db, read, keys)).map(toRecord);
+      return (await readTableRows(opts.db, read, keys, opts.recordKeyColumn)).map(toRecord);
     },
   };
 }
