@@ -2,6 +2,7 @@ import { IDS_PER_STATEMENT, ROWS_PER_STATEMENT, chunks } from '../batching.js';
 import { bulkInsert } from '../bulkInsert.js';
 import { toJson, toNumber } from '../columns.js';
 import { placeholders, runRaw } from '../raw.js';
+import { releaseClaimed } from './outcomes.js';
 import type { Scope } from '../scope.js';
 import { tables } from '../tables.js';
 
@@ -190,11 +191,11 @@ async function supersedeOlder(scope: Scope, newest: readonly Inserted[]): Promis
  * that versions of a record never travel at once: they wait in the outbox, where a claim takes
  * them once the older write settles. Returns their keys.
  *
- * This runs after every `supersedeOlder` of the call, in the same transaction, which closes the race with other
- * workers sharing a PostgreSQL store: a worker that claimed an older write of the record either
- * committed before the supersession reached that row (and this later statement sees the claim),
- * or held its lock, so the supersession waited for its commit (and this statement sees it too),
- * or came after the supersession locked the row, and skipped it.
+ * This runs after every `supersedeOlder` of the call, in the same transaction, which closes the
+ * race with other workers sharing a PostgreSQL store: a worker that claimed an older write of the
+ * record either committed before the supersession reached that row (and this later statement
+ * sees the claim), or held its lock, so the supersession waited for its commit (and this
+ * statement sees it too), or came after the supersession locked the row, and skipped it.
  */
 async function unclaimContested(scope: Scope, claimed: readonly Inserted[]): Promise<string[]> {
   const out: string[] = [];
@@ -210,13 +211,10 @@ async function unclaimContested(scope: Scope, claimed: readonly Inserted[]): Pro
     if (rows.length === 0) continue;
     const busy = new Set(rows.map((r) => r.record_key));
     const contested = list.filter((c) => busy.has(c.write.recordKey));
-    const now = scope.now();
-    await runRaw(
-      scope,
-      `update ${tables.outbox} set status = 'pending', attempts = 0, next_attempt_at = ?, claimed_by = null, claimed_until = null
-       where tenant = ? and id in (${placeholders(contested.length)})`,
-      [now, scope.tenant, ...contested.map((c) => c.id)],
-    );
+    // Given back as a claim that was never sent: waiting, due now, at no attempt.
+    for (const worker of new Set(contested.map((c) => c.write.claim?.worker as string))) {
+      await releaseClaimed(scope, contested.filter((c) => c.write.claim?.worker === worker).map((c) => c.id), worker);
+    }
     out.push(...contested.map((c) => c.write.idempotencyKey));
   }
   return out;
