@@ -1,7 +1,7 @@
 /**
  * The delivery side of a pipeline: claims due outbox rows, writes them through the target port in
  * batches, and settles each outcome by its error class (DESIGN §3):
- * - ok: row done, link recorded, bases saved, audit `write.ok`;
+ * - ok: row done, link recorded, bases saved (the attempt row is the audit trail's `write.ok`);
  * - transient: retried with backoff and full jitter (or `Retry-After`), then the dead letter queue;
  * - auth: the connection is marked needs-reconnect and its rows wait; nothing is dropped;
  * - mapping / conflict: terminal for that record, with a reconciliation item; the batch goes on.
@@ -84,8 +84,8 @@ type Failure = Extract<WriteOutcome, { ok: false }>;
 /** How far apart workers' clocks may be: a claim this close to its end may be another's already. */
 const CLOCK_SKEW_MS = 5_000;
 
-/** Who and which write an audit entry of a settled write is about; the caller adds what happened. */
-function auditBase(ctx: DeliveryContext, row: OutboxRow): AuditInput {
+/** Who and which write an audit entry about a write is about; the caller adds what happened. */
+function auditBase(ctx: DeliveryContext, row: OutboxRow, action: string): AuditInput {
   return {
     actor: `pipeline:${ctx.pipeline}`,
     pipeline: ctx.pipeline,
@@ -93,7 +93,7 @@ function auditBase(ctx: DeliveryContext, row: OutboxRow): AuditInput {
     connection: ctx.connection,
     idempotencyKey: row.idempotencyKey,
     ...(row.correlationId ? { correlationId: row.correlationId } : {}),
-    action: 'write.ok',
+    action,
   };
 }
 
@@ -194,18 +194,14 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
       const outcome: WriteOutcome = outcomes[i] ?? { ok: false, errorClass: 'transient', message: 'the target returned no outcome for this write' };
       const durationMs = durations[i] as number;
       const payload = row.payload as WritePayload;
-      attempts.push({
-        outboxId: row.id,
-        attempt: row.attempts,
-        outcome: outcome.ok ? 'ok' : outcome.errorClass,
-        durationMs,
-        worker: ctx.worker,
-        ...(outcome.ok ? {} : { errorClass: outcome.errorClass, error: outcome.message, ...(outcome.status !== undefined ? { statusCode: outcome.status } : {}) }),
-      });
-      const base = auditBase(ctx, row);
+      // The attempt is also the write's outcome on the audit trail (`write.ok` / `write.failed`).
+      const attempt: DeliveryAttempt = { outboxId: row.id, attempt: row.attempts, outcome: outcome.ok ? 'ok' : outcome.errorClass, durationMs, worker: ctx.worker };
+      attempts.push(attempt);
       if (outcome.ok) {
         okRows.push(row);
         const remoteId = ctx.orientation.sourceIsLocal ? outcome.remoteId ?? payload.link.remoteId ?? payload.targetId : payload.link.remoteId;
+        if (remoteId !== undefined) attempt.remoteId = String(remoteId);
+        if (outcome.created !== undefined) attempt.created = outcome.created;
         if (remoteId !== undefined) {
           linkInputs.push({
             local: { object: ctx.orientation.localObject, key: payload.link.localKey },
@@ -219,10 +215,11 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
           const linkId = payload.link.linkId;
           for (const [field, value] of Object.entries(payload.base)) bases.push({ linkId, field, value });
         }
-        audit.push({ ...base, action: 'write.ok', after: payload.values, decision: { operation: row.operation, ...(remoteId !== undefined ? { remoteId: String(remoteId) } : {}), ...(outcome.ok && outcome.created !== undefined ? { created: outcome.created } : {}) } });
         continue;
       }
-      audit.push({ ...base, action: 'write.failed', after: payload.values, decision: { errorClass: outcome.errorClass, message: outcome.message, attempt: row.attempts } });
+      attempt.errorClass = outcome.errorClass;
+      attempt.error = outcome.message;
+      if (outcome.status !== undefined) attempt.statusCode = outcome.status;
       if (outcome.errorClass === 'transient') {
         if (row.attempts >= ctx.retry.attempts) dead.push({ row, f: outcome });
         else retries.push({ row, delay: retryDelay(row, outcome), f: outcome });
@@ -260,7 +257,7 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
       const successor = carried.into.get(row.id);
       if (!successor || !(await supersedeClaimed(tx, [row.id]))) return false;
       replaced.add(row.id);
-      audit.push({ ...auditBase(ctx, row), action: 'write.superseded', decision: { supersededBy: successor.idempotencyKey } });
+      audit.push({ ...auditBase(ctx, row, 'write.superseded'), decision: { supersededBy: successor.idempotencyKey } });
       return true;
     };
     for (const r of retries) if (!(await supersededByNewer(r.row))) summary.retried += await retryLater(tx, [r.row.id], r.delay, { errorClass: r.f.errorClass, error: r.f.message }, now);

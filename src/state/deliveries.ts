@@ -1,4 +1,8 @@
-/** The attempt log: one row per attempt to write an outbox row, whatever its outcome. */
+/**
+ * The attempt log: one row per attempt to write an outbox row, whatever its outcome. It is also
+ * where the audit trail reads a write's outcome (`write.ok`, `write.failed`; see `audit.ts`):
+ * one row per attempt, not two.
+ */
 import { bulkInsert } from './bulkInsert.js';
 import { toNumber, toNumberOrNull } from './columns.js';
 import { clipError } from './outbox/rows.js';
@@ -18,6 +22,10 @@ export interface DeliveryAttempt {
   error?: string;
   durationMs: number;
   worker?: string;
+  /** The CRM record written, when the target said or the link knew. */
+  remoteId?: string;
+  /** Whether the write created the CRM record, when the target said. */
+  created?: boolean;
   /** @defaultValue now */
   at?: number;
 }
@@ -28,6 +36,8 @@ export interface Delivery extends Required<Pick<DeliveryAttempt, 'outboxId' | 'a
   errorClass: string | null;
   error: string | null;
   worker: string | null;
+  remoteId: string | null;
+  created: boolean | null;
 }
 
 export async function recordDeliveries(scope: Scope, attempts: readonly DeliveryAttempt[]): Promise<void> {
@@ -36,7 +46,7 @@ export async function recordDeliveries(scope: Scope, attempts: readonly Delivery
     scope,
     {
       table: tables.deliveries,
-      columns: ['tenant', 'outbox_id', 'attempt', 'outcome', 'status_code', 'error_class', 'error', 'duration_ms', 'worker', 'at'],
+      columns: ['tenant', 'outbox_id', 'attempt', 'outcome', 'status_code', 'error_class', 'error', 'duration_ms', 'worker', 'remote_id', 'created', 'on_trail', 'at'],
       values: (a: DeliveryAttempt) => [
         scope.tenant,
         a.outboxId,
@@ -47,6 +57,9 @@ export async function recordDeliveries(scope: Scope, attempts: readonly Delivery
         clipError(a.error),
         Math.round(a.durationMs),
         a.worker ?? null,
+        a.remoteId ?? null,
+        a.created === undefined ? null : Number(a.created),
+        1,
         a.at ?? now,
       ],
     },
@@ -66,6 +79,8 @@ export async function listDeliveries(scope: Scope, outboxId: number): Promise<De
     error: (r.error as string | null) ?? null,
     durationMs: toNumber(r.duration_ms),
     worker: (r.worker as string | null) ?? null,
+    remoteId: (r.remote_id as string | null) ?? null,
+    created: r.created === null || r.created === undefined ? null : Boolean(r.created),
     at: toNumber(r.at),
   }));
 }

@@ -6,9 +6,12 @@ import {
   getDeadLetter,
   getOutboxByKey,
   listDeadLetters,
+  listDeliveries,
   moveToDeadLetter,
   purgeDone,
+  queryAudit,
   queueDepth,
+  recordDeliveries,
   replayDeadLetters,
   tables,
 } from '../../src/state/index.js';
@@ -124,9 +127,17 @@ describe.each(backends)('dead letters on %s', (backend) => {
     await enqueueOutbox(t, writes(3));
     const claimed = await claimBatch(t, { limit: 2, worker: 'w', leaseMs: 1000 });
     await completeOutbox(t, claimed.map((r) => r.id));
+    await recordDeliveries(t, claimed.map((r) => ({ outboxId: r.id, attempt: 1, outcome: 'ok', durationMs: 3, remoteId: `c-${r.recordKey}` })));
+    const trail = async () => (await Promise.all(claimed.map((r) => queryAudit(t, { pipeline: r.pipeline, recordKey: r.recordKey })))).flat().map((e) => [e.recordKey, e.action, e.decision, e.after]);
+    const before = await trail();
+    expect(before).toHaveLength(2);
     h.clock.advance(10);
     expect(await purgeDone(t, h.clock.now - 20)).toBe(0);
     expect(await purgeDone(t, h.clock.now)).toBe(2);
     expect(await getOutboxByKey(t, writes(1, 2)[0]!.idempotencyKey)).toBeDefined();
+    expect(await getOutboxByKey(t, claimed[0]!.idempotencyKey)).toBeUndefined();
+    // The written records' outcomes are still on their trail, and their attempts are gone.
+    expect(await trail()).toEqual(before);
+    expect(await listDeliveries(t, claimed[0]!.id)).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import {
   appendAudit,
   claimEvents,
   commitCursor,
+  enqueueOutbox,
   completeEvents,
   failEvent,
   getCursor,
@@ -13,6 +14,7 @@ import {
   listReconciliationItems,
   openReconciliationItem,
   queryAudit,
+  recordDeliveries,
   resetCursors,
   resolveReconciliationItem,
 } from '../../src/state/index.js';
@@ -79,6 +81,52 @@ describe.each(backends)('operator records on %s', (backend) => {
       expect(history[0]).toMatchObject({ before: { amount: 1 }, after: { amount: 2 }, idempotencyKey: 'k1', connection: 'hubspot' });
       expect(history[1]!.decision).toEqual({ policy: 'merge_with_audit', winner: 'remote', base: 1 });
       expect((await queryAudit(t, { idempotencyKey: 'k1' })).map((e) => e.action)).toEqual(['write.intent', 'write.ok']);
+    });
+  });
+
+  describe('write outcomes on the audit trail', () => {
+    it('are the delivery attempts of the write, listed after its intent with what it sent', async () => {
+      const t = h.tenant();
+      const values = { dealname: 'Q-7', amount: 70 };
+      const { inserted } = await enqueueOutbox(t, [
+        { idempotencyKey: 'k7', pipeline: 'quotes', connection: 'hubspot', operation: 'batchUpsert', recordKey: 'q-7', payload: { values, link: { localKey: 'q-7' }, base: {} }, contentVersion: 'v7', correlationId: 'corr-7' },
+      ]);
+      const outboxId = inserted[0]!.id;
+      await appendAudit(t, [{ actor: 'pipeline:quotes', action: 'write.intent', pipeline: 'quotes', recordKey: 'q-7', connection: 'hubspot', idempotencyKey: 'k7', after: values }]);
+      // The first attempt settles in the intent's millisecond: the intent still comes first.
+      await recordDeliveries(t, [{ outboxId, attempt: 1, outcome: 'transient', statusCode: 503, errorClass: 'transient', error: 'Service Unavailable', durationMs: 12 }]);
+      h.clock.advance(50);
+      await recordDeliveries(t, [{ outboxId, attempt: 2, outcome: 'ok', durationMs: 8, remoteId: '9001', created: true }]);
+      // Settled in the same transaction: the older write's supersession follows its attempt.
+      await appendAudit(t, [{ actor: 'pipeline:quotes', action: 'write.superseded', pipeline: 'quotes', recordKey: 'q-7', idempotencyKey: 'k7' }]);
+      h.clock.advance(1);
+      await appendAudit(t, [{ actor: 'operator:ana', action: 'link.rejected', pipeline: 'quotes', recordKey: 'q-7' }]);
+
+      const history = await queryAudit(t, { recordKey: 'q-7' });
+      expect(history.map((e) => [e.action, e.source])).toEqual([
+        ['write.intent', 'audit'],
+        ['write.failed', 'delivery'],
+        ['write.ok', 'delivery'],
+        ['write.superseded', 'audit'],
+        ['link.rejected', 'audit'],
+      ]);
+      expect(history[1]).toMatchObject({ actor: 'pipeline:quotes', pipeline: 'quotes', connection: 'hubspot', idempotencyKey: 'k7', correlationId: 'corr-7', after: values, decision: { errorClass: 'transient', message: 'Service Unavailable', attempt: 1 } });
+      expect(history[2]).toMatchObject({ at: h.clock.now - 1, after: values, decision: { operation: 'batchUpsert', remoteId: '9001', created: true, attempt: 2 } });
+      expect((await queryAudit(t, { idempotencyKey: 'k7' })).map((e) => e.action)).toEqual(['write.intent', 'write.failed', 'write.ok', 'write.superseded']);
+      expect((await queryAudit(t, { recordKey: 'q-7', since: h.clock.now - 1 })).map((e) => e.action)).toEqual(['write.ok', 'write.superseded', 'link.rejected']);
+
+      // Page by page, each entry once, across both kinds.
+      const pages: string[][] = [];
+      let after: (typeof history)[number] | undefined;
+      for (;;) {
+        const page = await queryAudit(t, { pipeline: 'quotes', limit: 1, ...(after ? { after } : {}) });
+        if (page.length === 0) break;
+        pages.push(page.map((e) => e.action));
+        after = page[page.length - 1];
+      }
+      expect(pages).toEqual([['write.intent'], ['write.failed'], ['write.ok'], ['write.superseded'], ['link.rejected']]);
+      // Another record's trail holds none of them.
+      expect(await queryAudit(t, { recordKey: 'q-8' })).toEqual([]);
     });
   });
 

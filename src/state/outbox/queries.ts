@@ -1,3 +1,4 @@
+import { detachWriteOutcomes } from '../audit.js';
 import { IDS_PER_STATEMENT, chunks } from '../batching.js';
 import { fromJson, toNumber } from '../columns.js';
 import { placeholders, runRaw } from '../raw.js';
@@ -78,7 +79,18 @@ export async function queueDepth(scope: Scope, filter: { pipeline?: string } = {
   return { byStatus, oldestOpenCreatedAt: at === null || at === undefined ? null : toNumber(at) };
 }
 
-/** Deletes `done` rows last changed before `before` (retention); returns the count. */
+/**
+ * Deletes `done` rows last changed before `before` (retention), with their attempt log; returns
+ * the count. Their outcomes stay on the audit trail, which read them through these rows.
+ */
 export async function purgeDone(scope: Scope, before: number): Promise<number> {
-  return scope.db(tables.outbox).where({ tenant: scope.tenant, status: 'done' }).andWhere('updated_at', '<', before).del();
+  return scope.transaction(async (tx) => {
+    const ids = (await tx.db(tables.outbox).where({ tenant: tx.tenant, status: 'done' }).andWhere('updated_at', '<', before).pluck('id')).map(toNumber);
+    let deleted = 0;
+    for (const part of chunks(ids, IDS_PER_STATEMENT)) {
+      await detachWriteOutcomes(tx, part);
+      deleted += await tx.db(tables.outbox).where({ tenant: tx.tenant }).whereIn('id', part).del();
+    }
+    return deleted;
+  });
 }

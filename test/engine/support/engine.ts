@@ -73,7 +73,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
     async audit() {
       const all: AuditEntry[] = [];
       for (;;) {
-        const page = await queryAudit(scope, { pipeline: 'items-to-target', limit: 1000, ...(all.length ? { afterId: (all[all.length - 1] as AuditEntry).id } : {}) });
+        const page = await queryAudit(scope, { pipeline: 'items-to-target', limit: 1000, ...(all.length ? { after: all[all.length - 1] as AuditEntry } : {}) });
         all.push(...page);
         if (page.length < 1000) return all;
       }
