@@ -38,7 +38,8 @@ export async function carryForward(scope: Scope, pipeline: string, unsent: Reado
       if (n.recordKey !== row.recordKey || n.id <= row.id || n.operation !== row.operation || payload.targetId !== older.targetId) continue;
       const added = Object.keys(older.values).filter((k) => !Object.hasOwn(payload.values, k));
       const values = { ...older.values, ...payload.values };
-      const revised: WritePayload = { ...payload, values };
+      // The intent on the trail still lists the values as planned; `write.carried` lists the change.
+      const revised: WritePayload = { ...payload, values, ...(payload.intent ? { intent: { ...payload.intent, after: payload.intent.after ?? payload.values } } : {}) };
       if (!(await reviseWaitingWrite(scope, n.id, { payload: revised, ...(notBefore !== undefined ? { notBefore } : {}) }))) continue;
       n.payload = revised;
       out.into.set(row.id, n);

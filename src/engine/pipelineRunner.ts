@@ -231,23 +231,24 @@ export class PipelineRunner {
    */
   private async commit(plan: PagePlan, cursor: { key: { pipeline: string; source: string }; value: unknown } | undefined, extra?: (tx: Scope) => Promise<void>): Promise<Committed> {
     const committed = await this.scope.transaction(async (tx) => {
+      // The plan's entries are stamped before its writes are queued (each queued row is its
+      // write's intent), so a record's matches and merge decisions come first on its trail.
+      const plannedAt = tx.now();
       if (extra) await extra(tx);
       const writes = this.handoff ? await this.claimForHandoff(tx, plan.writes) : plan.writes;
-      const { inserted, duplicates, superseded, unclaimed } = await enqueueOutbox(tx, writes);
+      const { inserted, superseded, unclaimed } = await enqueueOutbox(tx, writes);
       // A match is linked with its page, so a later page sees the CRM record as taken.
       for (const proposal of plan.autoLinks) await proposeMatch(tx, proposal);
       const opened = new Set<string>();
       for (const proposal of plan.reviews) if ((await proposeMatch(tx, proposal)).opened) opened.add(proposal.local.key);
-      // A re-read record plans the write already queued, makes the merge decisions it made
-      // before, or finds its review already waiting: each is on the trail once.
-      const repeated = new Set(duplicates);
+      // A re-read record makes the merge decisions it made before, or finds its review already
+      // waiting: each is on the trail once (as is the write already queued, whose row is its intent).
       const decided = await this.repeatedDecisions(tx, plan.audit);
       const once = (e: AuditInput): boolean => {
-        if (e.action === 'write.intent') return !repeated.has(e.idempotencyKey as string);
         if (e.action === 'merge.decision') return !decided.has(e);
         return e.action !== 'match.review' || opened.has(e.recordKey as string);
       };
-      const audit = [...plan.audit.filter(once), ...superseded.map(supersededAudit)];
+      const audit = [...plan.audit.filter(once).map((e) => (e.at === undefined ? { ...e, at: plannedAt } : e)), ...superseded.map(supersededAudit)];
       if (audit.length) await appendAudit(tx, audit);
       for (const item of plan.reconciliation) await openReconciliationItem(tx, item);
       if (plan.bases.length) await saveFieldBases(tx, plan.bases);

@@ -36,6 +36,12 @@ export interface WritePayload {
   link: { localKey: string; remoteId?: string; strategy: string; score: number; linkId?: number };
   /** Canonical field → agreed value, saved once the write succeeds. */
   base: Record<string, unknown>;
+  /**
+   * What the write's `write.intent` entry on the audit trail says beyond the row: the base it
+   * starts from, how it was decided, and (once a carry-forward changed `values`) the values as
+   * planned. Absent on writes queued by versions whose intents were audit rows of their own.
+   */
+  intent?: { before: Record<string, unknown> | null; decision: { operation: string; strategy: string }; after?: Record<string, unknown> };
 }
 
 export interface PlanContext {
@@ -342,6 +348,8 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
       ...(targetKey !== undefined ? { targetId: targetKey } : !ctx.orientation.sourceIsLocal && localKey ? { targetId: localKey } : {}),
       link: { localKey: recordKey, ...(remoteId ? { remoteId } : {}), strategy, score, ...(link ? { linkId: link.id } : {}) },
       base: agreed,
+      // The outbox row is the write's intent on the audit trail: no audit row of its own.
+      intent: { before: base ?? null, decision: { operation, strategy } },
     };
     // The base the write starts from is part of its version: a record changed B → A → B writes B
     // again (from A), where a key of the values alone would repeat the earlier B write's and be dropped.
@@ -357,18 +365,6 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
       payload,
       contentVersion: version,
       correlationId: p.correlationId,
-    });
-    out.audit.push({
-      actor: `pipeline:${ctx.pipeline}`,
-      action: 'write.intent',
-      pipeline: ctx.pipeline,
-      recordKey,
-      connection: ctx.connection,
-      idempotencyKey,
-      correlationId: p.correlationId,
-      before: base ?? null,
-      after: values,
-      decision: { operation, strategy },
     });
     out.counts.planned++;
   }

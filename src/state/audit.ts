@@ -3,16 +3,15 @@
  * who/what/when, before and after values and the idempotency key; queried per record. Callers
  * pass values already stripped of secrets (the trail is readable by operators).
  *
- * A write's outcomes are not stored here: each attempt's row in `syncd_deliveries` is its
- * `write.ok` or `write.failed` entry, read with its outbox row (what was written, for which
- * record). Storing both cost a second row per written record, about a sixth of a sync's time.
- * `queryAudit` lists the two kinds together, in trail order.
+ * A write's intent and outcomes are not stored here: its outbox row and its delivery attempts
+ * are those entries (`writeTrail.ts`). `queryAudit` lists them with the audit rows, in trail order.
  */
 import { IDS_PER_STATEMENT, chunks } from './batching.js';
 import { bulkInsert } from './bulkInsert.js';
 import { fromJson, toJson, toNumber } from './columns.js';
 import type { Scope } from './scope.js';
 import { tables } from './tables.js';
+import { writeIntents, writeOutcomes, type Span } from './writeTrail.js';
 
 export interface AuditInput {
   /** Who: `pipeline:<name>`, `operator:<user>`, `system`. */
@@ -35,8 +34,8 @@ export interface AuditInput {
 export interface AuditEntry {
   /** Unique within its `source`. */
   id: number;
-  /** `audit`: an audit row; `delivery`: a write's outcome, kept as its delivery attempt. */
-  source: 'audit' | 'delivery';
+  /** Where it is kept: an audit row; an outbox row (a write's intent); a delivery attempt (a write's outcome). */
+  source: 'audit' | 'outbox' | 'delivery';
   at: number;
   actor: string;
   action: string;
@@ -99,19 +98,18 @@ function stage(e: Pick<AuditEntry, 'source' | 'action'>): number {
   return e.source === 'delivery' ? 1 : AFTER_ATTEMPTS.has(e.action) ? 2 : 0;
 }
 
-/** Trail order: by time, then by stage within the millisecond, then by id within a kind of entry. */
-function trailOrder(a: Pick<AuditEntry, 'at' | 'id' | 'source' | 'action'>, b: Pick<AuditEntry, 'at' | 'id' | 'source' | 'action'>): number {
-  return a.at - b.at || stage(a) - stage(b) || (a.source === b.source ? a.id - b.id : a.source === 'audit' ? -1 : 1);
-}
+const SOURCE_ORDER: Readonly<Record<AuditEntry['source'], number>> = { audit: 0, outbox: 1, delivery: 2 };
 
-/** Which times a read covers: one millisecond, or (from a time on) up to a number of entries. */
-type Span = { at: number } | { from?: number; limit: number };
+/** Trail order: by time, then by stage within the millisecond, then by kind of entry and id. */
+function trailOrder(a: Pick<AuditEntry, 'at' | 'id' | 'source' | 'action'>, b: Pick<AuditEntry, 'at' | 'id' | 'source' | 'action'>): number {
+  return a.at - b.at || stage(a) - stage(b) || SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source] || a.id - b.id;
+}
 
 /** A record's history, oldest first. */
 export async function queryAudit(scope: Scope, query: AuditQuery): Promise<AuditEntry[]> {
   const limit = query.limit ?? 100;
   const after = query.after;
-  const read = async (span: Span) => [...(await auditRows(scope, query, span)), ...(await writeOutcomes(scope, query, span))];
+  const read = async (span: Span) => [...(await auditRows(scope, query, span)), ...(await writeIntents(scope, query, span)), ...(await writeOutcomes(scope, query, span))];
   // Entries of the cursor's own millisecond are read whole (a millisecond holds few), so those
   // after it are found whatever their kind; the rest from the next millisecond on.
   const entries = after
@@ -135,59 +133,6 @@ async function auditRows(scope: Scope, query: AuditQuery, span: Span): Promise<A
   return rows.map((r) => entryFrom(scope, r));
 }
 
-/** The `write.ok` / `write.failed` entries: delivery attempts, with their outbox rows. */
-async function writeOutcomes(scope: Scope, query: AuditQuery & { outboxIds?: readonly number[] }, span: Span): Promise<AuditEntry[]> {
-  const q = scope
-    .db(`${tables.deliveries} as d`)
-    .join(`${tables.outbox} as o`, (j) => j.on('o.id', 'd.outbox_id').andOn('o.tenant', 'd.tenant'))
-    .where({ 'd.tenant': scope.tenant, 'd.on_trail': true });
-  if (query.outboxIds !== undefined) q.whereIn('d.outbox_id', query.outboxIds);
-  if (query.pipeline !== undefined) q.andWhere({ 'o.pipeline': query.pipeline });
-  if (query.recordKey !== undefined) {
-    q.andWhere({ 'o.record_key': query.recordKey });
-    // The outbox is looked up by pipeline and record; the record's own entries name its pipelines.
-    if (query.pipeline === undefined) {
-      q.whereIn('o.pipeline', scope.db(tables.audit).distinct('pipeline').where({ tenant: scope.tenant, record_key: query.recordKey }).whereNotNull('pipeline'));
-    }
-  }
-  if (query.idempotencyKey !== undefined) q.andWhere({ 'o.idempotency_key': query.idempotencyKey });
-  if (query.since !== undefined) q.andWhere('d.at', '>=', query.since);
-  if ('at' in span) q.andWhere('d.at', span.at);
-  else {
-    if (span.from !== undefined) q.andWhere('d.at', '>=', span.from);
-    q.limit(span.limit);
-  }
-  const rows = await q
-    .orderBy(['d.at', 'd.id'])
-    .select('d.id', 'd.at', 'd.attempt', 'd.outcome', 'd.error_class', 'd.error', 'd.remote_id', 'd.created', 'o.pipeline', 'o.record_key', 'o.connection', 'o.idempotency_key', 'o.correlation_id', 'o.operation', 'o.payload');
-  return rows.map((r: Record<string, unknown>) => outcomeFrom(scope, r));
-}
-
-function outcomeFrom(scope: Scope, r: Record<string, unknown>): AuditEntry {
-  const ok = r.outcome === 'ok';
-  const attempt = toNumber(r.attempt);
-  const created = r.created === null || r.created === undefined ? undefined : Boolean(r.created);
-  // What the write sent: the `values` of its outbox payload, as its `write.intent` entry lists them.
-  const payload = fromJson<{ values?: unknown } | null>(scope.dialect, r.payload);
-  return {
-    id: toNumber(r.id),
-    source: 'delivery',
-    at: toNumber(r.at),
-    actor: `pipeline:${String(r.pipeline)}`,
-    action: ok ? 'write.ok' : 'write.failed',
-    pipeline: String(r.pipeline),
-    recordKey: String(r.record_key),
-    connection: String(r.connection),
-    idempotencyKey: String(r.idempotency_key),
-    correlationId: (r.correlation_id as string | null) ?? null,
-    before: null,
-    after: payload?.values ?? null,
-    decision: ok
-      ? { operation: r.operation, ...(r.remote_id != null ? { remoteId: r.remote_id } : {}), ...(created !== undefined ? { created } : {}), attempt }
-      : { errorClass: r.error_class, message: r.error, attempt },
-  };
-}
-
 function entryFrom(scope: Scope, r: Record<string, unknown>): AuditEntry {
   return {
     id: toNumber(r.id),
@@ -206,30 +151,21 @@ function entryFrom(scope: Scope, r: Record<string, unknown>): AuditEntry {
   };
 }
 
-/**
- * Keeps the outcomes of these outbox rows on the trail as audit rows of their own, and removes
- * their attempts: for rows about to be deleted (retention), through which the trail read them.
- */
-export async function detachWriteOutcomes(scope: Scope, outboxIds: readonly number[]): Promise<void> {
-  for (const part of chunks(outboxIds, IDS_PER_STATEMENT)) {
-    const outcomes = await writeOutcomes(scope, { outboxIds: part }, { limit: Number.MAX_SAFE_INTEGER });
-    await appendAudit(
-      scope,
-      outcomes.map((e) => ({
-        actor: e.actor,
-        action: e.action,
-        at: e.at,
-        ...(e.pipeline !== null ? { pipeline: e.pipeline } : {}),
-        ...(e.recordKey !== null ? { recordKey: e.recordKey } : {}),
-        ...(e.connection !== null ? { connection: e.connection } : {}),
-        ...(e.idempotencyKey !== null ? { idempotencyKey: e.idempotencyKey } : {}),
-        ...(e.correlationId !== null ? { correlationId: e.correlationId } : {}),
-        after: e.after,
-        decision: e.decision,
-      })),
-    );
-    await scope.db(tables.deliveries).where({ tenant: scope.tenant }).whereIn('outbox_id', part).del();
-  }
+/** The entry as it is appended: for keeping an entry read from elsewhere as an audit row. */
+export function auditInputOf(e: AuditEntry): AuditInput {
+  return {
+    actor: e.actor,
+    action: e.action,
+    at: e.at,
+    ...(e.pipeline !== null ? { pipeline: e.pipeline } : {}),
+    ...(e.recordKey !== null ? { recordKey: e.recordKey } : {}),
+    ...(e.connection !== null ? { connection: e.connection } : {}),
+    ...(e.idempotencyKey !== null ? { idempotencyKey: e.idempotencyKey } : {}),
+    ...(e.correlationId !== null ? { correlationId: e.correlationId } : {}),
+    before: e.before,
+    after: e.after,
+    decision: e.decision,
+  };
 }
 
 /** The last `merge.decision` entry of each field of these records, by record key, then field. */

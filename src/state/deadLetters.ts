@@ -137,7 +137,8 @@ export async function replayDeadLetters(scope: Scope, ids: readonly number[], by
         {
           table: tables.outbox,
           columns: OUTBOX_COLUMNS,
-          values: (l) => [tx.tenant, l.idempotencyKey, l.pipeline, l.connection, l.operation, l.object, l.recordKey, toJson(l.payload), l.contentVersion, l.correlationId, 'pending', 0, now, now, now, null, null],
+          // A row made again keeps off the trail: its intent is there already, from the row retention removed.
+          values: (l) => [tx.tenant, l.idempotencyKey, l.pipeline, l.connection, l.operation, l.object, l.recordKey, toJson(l.payload), l.contentVersion, l.correlationId, 'pending', 0, now, now, now, null, null, null],
           onConflict: `on conflict (tenant, pipeline, record_key, idempotency_key) do update set status = 'pending', attempts = 0, next_attempt_at = excluded.next_attempt_at,
             claimed_by = null, claimed_until = null, last_error_class = null, last_error = null, updated_at = excluded.updated_at`,
           returning: 'id, pipeline, record_key, idempotency_key',

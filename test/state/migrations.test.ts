@@ -74,7 +74,7 @@ describe.each(backends)('migrations on %s', (backend) => {
     expect(await columnsOf(h.store, tables.rateBudgets)).toEqual(['tenant', 'connection', 'bucket', 'state', 'updated_at']);
     await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
     expect(await columnsOf(h.store, tables.rateBudgets)).toEqual(['tenant', 'connection', 'bucket', 'capacity', 'refill_per_sec', 'tokens', 'updated_at', 'blocked_until']);
-    expect(await h.store.migrate()).toEqual(['003_rate_budget_state', '004_review_applied', '005_source_failures', '006_planner_statistics', '007_outcomes_on_deliveries']);
+    expect(await h.store.migrate()).toEqual(['003_rate_budget_state', '004_review_applied', '005_source_failures', '006_planner_statistics', '007_outcomes_on_deliveries', '008_intents_on_outbox']);
   });
 
   it('004 counts review decisions made before it as applied, so no record is planned again for them', async () => {
@@ -91,7 +91,7 @@ describe.each(backends)('migrations on %s', (backend) => {
     expect(rows.map((r) => [r.local_key, r.applied_at === null ? null : Number(r.applied_at)])).toEqual([['a', 10], ['b', 20], ['c', null]]);
     await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
     expect(await columnsOf(h.store, tables.reviewCandidates)).not.toContain('applied_at');
-    expect(await h.store.migrate()).toEqual(['004_review_applied', '005_source_failures', '006_planner_statistics', '007_outcomes_on_deliveries']);
+    expect(await h.store.migrate()).toEqual(['004_review_applied', '005_source_failures', '006_planner_statistics', '007_outcomes_on_deliveries', '008_intents_on_outbox']);
   });
 
   it('006 gathers no planner statistics on JSON columns (PostgreSQL), and the default again on rollback', async () => {
@@ -110,31 +110,46 @@ describe.each(backends)('migrations on %s', (backend) => {
     expect(await h.store.migrate()).toEqual(['006_planner_statistics']);
   });
 
-  it('007 reads outcomes from the attempts recorded after it, not again those before, and writes them back as audit rows on rollback', async () => {
+  it('007 and 008 read intents and outcomes from the rows queued after them, not again those before, and write them back as audit rows on rollback', async () => {
     await h.store.migrate();
     await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
+    await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
     const t = h.store.forTenant('default');
-    const write = (key: string) => ({ idempotencyKey: `k-${key}`, pipeline: 'p', connection: 'crm', operation: 'create', recordKey: key, payload: { values: { name: key } }, contentVersion: key });
-    const { inserted } = await enqueueOutbox(t, [write('r-1'), write('r-2')]);
-    const [first, second] = inserted.map((r) => r.id) as [number, number];
-    await appendAudit(t, ['r-1', 'r-2'].map((key) => ({ actor: 'pipeline:p', action: 'write.intent', pipeline: 'p', recordKey: key, idempotencyKey: `k-${key}`, at: 50 })));
-    // Before 007 an attempt had its own audit row as well.
-    await h.store.knex(tables.deliveries).insert({ tenant: 'default', outbox_id: first, attempt: 1, outcome: 'ok', duration_ms: 5, at: 100 });
-    await appendAudit(t, [{ actor: 'pipeline:p', action: 'write.ok', pipeline: 'p', recordKey: 'r-1', idempotencyKey: 'k-r-1', at: 100 }]);
-    expect(await h.store.migrate()).toEqual(['007_outcomes_on_deliveries']);
-    await recordDeliveries(t, [{ outboxId: second, attempt: 1, outcome: 'ok', durationMs: 5, remoteId: 'c-2', created: true, at: 200 }]);
-    expect((await queryAudit(t, { recordKey: 'r-1' })).map((e) => [e.action, e.source])).toEqual([['write.intent', 'audit'], ['write.ok', 'audit']]);
-    expect((await queryAudit(t, { recordKey: 'r-2' })).map((e) => [e.action, e.source, e.decision])).toEqual([
-      ['write.intent', 'audit', null],
-      ['write.ok', 'delivery', { operation: 'create', remoteId: 'c-2', created: true, attempt: 1 }],
+    // Before 007 and 008, a queued write and each attempt had an audit row as well.
+    const [old] = (await h.store
+      .knex(tables.outbox)
+      .insert({ tenant: 'default', idempotency_key: 'k-old', pipeline: 'p', connection: 'crm', operation: 'create', record_key: 'r-1', payload: JSON.stringify({ values: { name: 'old' } }), content_version: 'v', status: 'done', attempts: 1, next_attempt_at: 0, created_at: 50, updated_at: 100 })
+      .returning('id')) as Array<{ id: unknown } | number>;
+    const oldId = Number(typeof old === 'object' ? old.id : old);
+    await h.store.knex(tables.deliveries).insert({ tenant: 'default', outbox_id: oldId, attempt: 1, outcome: 'ok', duration_ms: 5, at: 100 });
+    await appendAudit(t, [
+      { actor: 'pipeline:p', action: 'write.intent', pipeline: 'p', recordKey: 'r-1', idempotencyKey: 'k-old', after: { name: 'old' }, at: 50 },
+      { actor: 'pipeline:p', action: 'write.ok', pipeline: 'p', recordKey: 'r-1', idempotencyKey: 'k-old', at: 100 },
+    ]);
+    expect(await h.store.migrate()).toEqual(['007_outcomes_on_deliveries', '008_intents_on_outbox']);
+
+    const intent = { before: { name: 'old' }, decision: { operation: 'create', strategy: 'existing_link' } };
+    const { inserted } = await enqueueOutbox(t, [{ idempotencyKey: 'k-new', pipeline: 'p', connection: 'crm', operation: 'create', recordKey: 'r-1', payload: { values: { name: 'new' }, intent }, contentVersion: 'w' }]);
+    await recordDeliveries(t, [{ outboxId: inserted[0]!.id, attempt: 1, outcome: 'ok', durationMs: 5, remoteId: 'c-1', created: false, at: h.clock.now + 1 }]);
+    const trail = (await queryAudit(t, { recordKey: 'r-1' })).map((e) => [e.action, e.source, e.idempotencyKey]);
+    expect(trail).toEqual([
+      ['write.intent', 'audit', 'k-old'],
+      ['write.ok', 'audit', 'k-old'],
+      ['write.intent', 'outbox', 'k-new'],
+      ['write.ok', 'delivery', 'k-new'],
     ]);
 
     await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
+    await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
+    expect(await columnsOf(h.store, tables.outbox)).not.toContain('on_trail');
     expect(await columnsOf(h.store, tables.deliveries)).not.toContain('on_trail');
-    const rows = (await h.store.knex(tables.audit).where({ record_key: 'r-2', action: 'write.ok' }).select('action', 'idempotency_key', 'after', 'decision')) as Array<Record<string, unknown>>;
     const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
-    expect(rows.map((r) => [r.action, r.idempotency_key, json(r.after), json(r.decision)])).toEqual([['write.ok', 'k-r-2', { name: 'r-2' }, { operation: 'create', remoteId: 'c-2', created: true }]]);
-    expect(await h.store.migrate()).toEqual(['007_outcomes_on_deliveries']);
+    const rows = (await h.store.knex(tables.audit).where({ idempotency_key: 'k-new' }).orderBy('at').select('action', 'before', 'after', 'decision')) as Array<Record<string, unknown>>;
+    expect(rows.map((r) => [r.action, json(r.before), json(r.after), json(r.decision)])).toEqual([
+      ['write.intent', intent.before, { name: 'new' }, intent.decision],
+      ['write.ok', null, { name: 'new' }, { operation: 'create', remoteId: 'c-1', created: false }],
+    ]);
+    expect(await h.store.migrate()).toEqual(['007_outcomes_on_deliveries', '008_intents_on_outbox']);
   });
 
   it('refuse a store a newer syncd migrated, saying so, and change nothing', async () => {

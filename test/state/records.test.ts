@@ -85,14 +85,16 @@ describe.each(backends)('operator records on %s', (backend) => {
   });
 
   describe('write outcomes on the audit trail', () => {
-    it('are the delivery attempts of the write, listed after its intent with what it sent', async () => {
+    it('are the outbox row and the delivery attempts of the write, listed with what it sent', async () => {
       const t = h.tenant();
       const values = { dealname: 'Q-7', amount: 70 };
+      const intent = { before: { 'deal.amount': 60 }, decision: { operation: 'batchUpsert', strategy: 'existing_link' } };
       const { inserted } = await enqueueOutbox(t, [
-        { idempotencyKey: 'k7', pipeline: 'quotes', connection: 'hubspot', operation: 'batchUpsert', recordKey: 'q-7', payload: { values, link: { localKey: 'q-7' }, base: {} }, contentVersion: 'v7', correlationId: 'corr-7' },
+        { idempotencyKey: 'k7', pipeline: 'quotes', connection: 'hubspot', operation: 'batchUpsert', recordKey: 'q-7', payload: { values, link: { localKey: 'q-7' }, base: {}, intent }, contentVersion: 'v7', correlationId: 'corr-7' },
       ]);
       const outboxId = inserted[0]!.id;
-      await appendAudit(t, [{ actor: 'pipeline:quotes', action: 'write.intent', pipeline: 'quotes', recordKey: 'q-7', connection: 'hubspot', idempotencyKey: 'k7', after: values }]);
+      // A merge decision of the same plan, in the same millisecond, comes before the intent.
+      await appendAudit(t, [{ actor: 'pipeline:quotes', action: 'merge.decision', pipeline: 'quotes', recordKey: 'q-7', decision: { field: 'deal.amount' } }]);
       // The first attempt settles in the intent's millisecond: the intent still comes first.
       await recordDeliveries(t, [{ outboxId, attempt: 1, outcome: 'transient', statusCode: 503, errorClass: 'transient', error: 'Service Unavailable', durationMs: 12 }]);
       h.clock.advance(50);
@@ -104,14 +106,16 @@ describe.each(backends)('operator records on %s', (backend) => {
 
       const history = await queryAudit(t, { recordKey: 'q-7' });
       expect(history.map((e) => [e.action, e.source])).toEqual([
-        ['write.intent', 'audit'],
+        ['merge.decision', 'audit'],
+        ['write.intent', 'outbox'],
         ['write.failed', 'delivery'],
         ['write.ok', 'delivery'],
         ['write.superseded', 'audit'],
         ['link.rejected', 'audit'],
       ]);
-      expect(history[1]).toMatchObject({ actor: 'pipeline:quotes', pipeline: 'quotes', connection: 'hubspot', idempotencyKey: 'k7', correlationId: 'corr-7', after: values, decision: { errorClass: 'transient', message: 'Service Unavailable', attempt: 1 } });
-      expect(history[2]).toMatchObject({ at: h.clock.now - 1, after: values, decision: { operation: 'batchUpsert', remoteId: '9001', created: true, attempt: 2 } });
+      expect(history[1]).toMatchObject({ actor: 'pipeline:quotes', pipeline: 'quotes', recordKey: 'q-7', connection: 'hubspot', idempotencyKey: 'k7', correlationId: 'corr-7', before: intent.before, after: values, decision: intent.decision });
+      expect(history[2]).toMatchObject({ actor: 'pipeline:quotes', pipeline: 'quotes', connection: 'hubspot', idempotencyKey: 'k7', correlationId: 'corr-7', after: values, decision: { errorClass: 'transient', message: 'Service Unavailable', attempt: 1 } });
+      expect(history[3]).toMatchObject({ at: h.clock.now - 1, after: values, decision: { operation: 'batchUpsert', remoteId: '9001', created: true, attempt: 2 } });
       expect((await queryAudit(t, { idempotencyKey: 'k7' })).map((e) => e.action)).toEqual(['write.intent', 'write.failed', 'write.ok', 'write.superseded']);
       expect((await queryAudit(t, { recordKey: 'q-7', since: h.clock.now - 1 })).map((e) => e.action)).toEqual(['write.ok', 'write.superseded', 'link.rejected']);
 
@@ -124,7 +128,7 @@ describe.each(backends)('operator records on %s', (backend) => {
         pages.push(page.map((e) => e.action));
         after = page[page.length - 1];
       }
-      expect(pages).toEqual([['write.intent'], ['write.failed'], ['write.ok'], ['write.superseded'], ['link.rejected']]);
+      expect(pages).toEqual([['merge.decision'], ['write.intent'], ['write.failed'], ['write.ok'], ['write.superseded'], ['link.rejected']]);
       // Another record's trail holds none of them.
       expect(await queryAudit(t, { recordKey: 'q-8' })).toEqual([]);
     });

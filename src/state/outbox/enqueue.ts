@@ -25,6 +25,7 @@ export const OUTBOX_COLUMNS = [
   'updated_at',
   'claimed_by',
   'claimed_until',
+  'on_trail',
 ] as const;
 
 export interface OutboxWrite {
@@ -37,6 +38,10 @@ export interface OutboxWrite {
   /** The target object, e.g. `deal`. */
   object?: string;
   recordKey: string;
+  /**
+   * What the write sends, opaque to the store but for two members the audit trail lists as the
+   * write's `write.intent` entry: `values` (its after values) and `intent` (`{ before, decision }`).
+   */
   payload: unknown;
   contentVersion: string;
   correlationId?: string;
@@ -115,6 +120,8 @@ export async function enqueueOutbox(scope: Scope, writes: readonly OutboxWrite[]
             now,
             w.claim?.worker ?? null,
             w.claim?.until ?? null,
+            // The row is its write's `write.intent` entry on the audit trail (see audit.ts).
+            1,
           ],
           onConflict: 'on conflict (tenant, pipeline, record_key, idempotency_key) do nothing',
           returning: 'id, idempotency_key',

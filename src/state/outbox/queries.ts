@@ -1,4 +1,5 @@
-import { detachWriteOutcomes } from '../audit.js';
+import { appendAudit, auditInputOf } from '../audit.js';
+import { writeTrailOf } from '../writeTrail.js';
 import { IDS_PER_STATEMENT, chunks } from '../batching.js';
 import { fromJson, toNumber } from '../columns.js';
 import { placeholders, runRaw } from '../raw.js';
@@ -81,14 +82,15 @@ export async function queueDepth(scope: Scope, filter: { pipeline?: string } = {
 
 /**
  * Deletes `done` rows last changed before `before` (retention), with their attempt log; returns
- * the count. Their outcomes stay on the audit trail, which read them through these rows.
+ * the count. Their intents and outcomes stay on the audit trail, as audit rows of their own.
  */
 export async function purgeDone(scope: Scope, before: number): Promise<number> {
   return scope.transaction(async (tx) => {
     const ids = (await tx.db(tables.outbox).where({ tenant: tx.tenant, status: 'done' }).andWhere('updated_at', '<', before).pluck('id')).map(toNumber);
     let deleted = 0;
     for (const part of chunks(ids, IDS_PER_STATEMENT)) {
-      await detachWriteOutcomes(tx, part);
+      await appendAudit(tx, (await writeTrailOf(tx, part)).map(auditInputOf));
+      await tx.db(tables.deliveries).where({ tenant: tx.tenant }).whereIn('outbox_id', part).del();
       deleted += await tx.db(tables.outbox).where({ tenant: tx.tenant }).whereIn('id', part).del();
     }
     return deleted;
