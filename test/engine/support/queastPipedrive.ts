@@ -1,0 +1,58 @@
+/**
+ * A shipped Queast → Pipedrive pipeline running against the simulator, on a SQLite store: the
+ * Pipedrive company (with records `seed` creates through its API), Queast's table, the runtime.
+ */
+import type { Knex } from 'knex';
+import { Runtime } from '../../../src/engine/runtime.js';
+import { loadProject } from '../../../src/engine/project.js';
+import type { PipelineRunner } from '../../../src/engine/pipelineRunner.js';
+import type { Scope } from '../../../src/state/scope.js';
+import { callJson } from '../../conformance/support/http.js';
+import { startPipedriveAccount, type PipedriveAccount } from '../../support/pipedriveAccount.js';
+import { openLocal } from './localDb.js';
+import { prepareBackend, type BackendUrls } from './backends.js';
+
+export interface QueastPipedrive {
+  account: PipedriveAccount;
+  queast: Knex;
+  runtime: Runtime;
+  scope: Scope;
+  runner: PipelineRunner;
+  /** Creates a Pipedrive record through the API, as a user would; returns its id. */
+  create(entity: 'organizations' | 'persons', body: Record<string, unknown>): Promise<number>;
+  /** The simulator's records of an entity. */
+  records<T>(entity: 'organizations' | 'persons'): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `pipelines/<pipeline>.yaml`. `prepare` runs before the runtime starts: it creates the
+ * Queast table and rows, and the records Pipedrive already has.
+ */
+export async function startQueastPipedrive(pipeline: string, prepare: (h: Pick<QueastPipedrive, 'account' | 'queast' | 'create'>) => Promise<void>): Promise<QueastPipedrive> {
+  const urls: BackendUrls = await prepareBackend('sqlite', pipeline);
+  const account = await startPipedriveAccount();
+  const queast = openLocal(urls.local);
+  const create = async (entity: 'organizations' | 'persons', body: Record<string, unknown>) =>
+    (await callJson<{ data: { id: number } }>(`${account.sim.url}/api/v2/${entity}`, { method: 'POST', headers: { 'x-api-token': account.sim.apiToken }, body })).data.id;
+  await prepare({ account, queast, create });
+  const specs = ['connectors/queast.yaml', 'connectors/pipedrive.yaml', `pipelines/${pipeline}.yaml`];
+  const runtime = await Runtime.create({ project: await loadProject(specs), store: urls.store, env: { QUEAST_DATABASE_URL: urls.local, SYNCD_SECRET_KEY: urls.secretKey, ...account.env } });
+  const runner = runtime.runners.find((r) => r.progress.pipeline === pipeline);
+  if (!runner) throw new Error(`${pipeline} did not start`);
+  return {
+    account,
+    queast,
+    runtime,
+    scope: runtime.store.forTenant('default'),
+    runner,
+    create,
+    records: async <T>(entity: 'organizations' | 'persons') => (await callJson<Record<string, T[]>>(`${account.sim.url}/__admin/state`))[entity] as T[],
+    async close() {
+      await runtime.close();
+      await queast.destroy();
+      await account.sim.close();
+      await urls.cleanup();
+    },
+  };
+}
