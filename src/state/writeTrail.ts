@@ -1,8 +1,8 @@
 /**
  * The audit trail's entries about writes that are not audit rows: a queued write's outbox row is
  * its `write.intent` entry, and each delivery attempt its `write.ok` or `write.failed` entry.
- * Storing each a second time, as an audit row, cost two more rows per written record, about a
- * third of a sync's time. `queryAudit` lists these with the audit rows, in trail order.
+ * Storing each a second time, as an audit row, cost two more rows per written record (see the
+ * throughput notes in docs/runtime.md). `queryAudit` lists these with the audit rows, in trail order.
  *
  * An outbox payload is opaque here but for the two members the intent lists: `values` (its after
  * values) and `intent` (`{ before, decision, after? }`, `after` being the values as planned when
