@@ -39,6 +39,33 @@ describe('syncd demo and the operator commands on its store', () => {
     expect(JSON.parse(r.out)).toEqual([]);
   });
 
+  it("audit lists a quote's trail: both pipelines' intents and outcomes, oldest first", () => {
+    const store = path.join(dir, 'state.db');
+    const json = syncd(['audit', 'Q-10001', '--store', store, '--json']);
+    expect(json.code).toBe(0);
+    const entries = JSON.parse(json.out) as Array<{ action: string; pipeline: string; at: number; decision: Record<string, unknown> }>;
+    expect(entries.map((e) => [e.pipeline, e.action])).toEqual([
+      ['quotey-deals-hubspot', 'write.intent'],
+      ['quotey-deals-hubspot', 'write.ok'],
+      ['hubspot-deals-quotey', 'write.intent'],
+      ['hubspot-deals-quotey', 'write.ok'],
+    ]);
+    expect(entries[1]?.decision).toMatchObject({ operation: 'batchUpsert', created: true, attempt: 1 });
+    expect(entries.map((e) => e.at)).toEqual([...entries.map((e) => e.at)].sort((a, b) => a - b));
+
+    const text = syncd(['audit', 'Q-10001', '--store', store, '--pipeline', 'quotey-deals-hubspot', '--limit', '1']);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/write\.intent\s+quotey-deals-hubspot\s+pipeline:quotey-deals-hubspot\s+[0-9a-f]{12}\s+batchUpsert dealname/);
+    expect(text.out).not.toContain('write.ok');
+    expect(text.out).toContain('… more entries: raise --limit');
+
+    expect(syncd(['audit', 'Q-99999', '--store', store]).out).toBe('no audit entry for record Q-99999 in tenant default\n');
+    const bad = syncd(['audit', 'Q-10001', '--store', store, '--since', 'yesterday']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--since takes an ISO date or date-time, not "yesterday"');
+    expect(bad.err).not.toMatch(/\n\s+at /);
+  });
+
   it('explains a missing dead letter id instead of failing obscurely', () => {
     const r = syncd(['dlq', 'replay', '--store', path.join(dir, 'state.db')]);
     expect(r.code).toBe(2);

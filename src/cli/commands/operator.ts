@@ -1,6 +1,6 @@
 /**
  * Operator commands over the state store: status, the dead letter queue, the identity review
- * queue, reconciliation items and backfills. Each opens the store, does one thing, and closes it.
+ * queue, reconciliation items, backfills and a record's audit trail. Each opens the store, does one thing, and closes it.
  */
 import { openStore, type Store } from '../../state/store.js';
 import { listCursors, resetCursors, commitCursor } from '../../state/cursors.js';
@@ -11,6 +11,7 @@ import { discardDeadLetters, listDeadLetters, replayDeadLetters } from '../../st
 import { approveCandidate, listCandidates, recordsAwaitingReview, rejectCandidate, type CandidateStatus } from '../../state/reviewQueue.js';
 import { listReconciliationItems, resolveReconciliationItem, type ReconciliationKind } from '../../state/reconciliation.js';
 import { listConnections, markReconnected } from '../../state/connections.js';
+import { queryAudit, type AuditEntry } from '../../state/audit.js';
 import { StoreError } from '../../state/errors.js';
 import { formatTable, when } from '../output/table.js';
 import { UserError, type CommandIO } from '../io.js';
@@ -172,4 +173,59 @@ export async function runBackfill(args: StoreArgs & { pipeline: string; from?: s
     }
     return 0;
   });
+}
+
+/** Entries read per query while printing a trail. */
+const AUDIT_PAGE = 500;
+
+export async function runAudit(args: StoreArgs & { record: string; pipeline?: string; since?: string; limit: number }, io: CommandIO): Promise<number> {
+  if (!Number.isInteger(args.limit) || args.limit < 1) throw new UserError(`--limit takes a whole number of entries, not ${JSON.stringify(args.limit)}`);
+  const since = args.since === undefined ? undefined : Date.parse(args.since);
+  if (since !== undefined && Number.isNaN(since)) throw new UserError(`--since takes an ISO date or date-time, not ${JSON.stringify(args.since)}`);
+  return withStore(args, async (store) => {
+    const scope = store.forTenant(args.tenant);
+    const entries: AuditEntry[] = [];
+    // One more than asked for tells whether the trail goes on.
+    while (entries.length <= args.limit) {
+      const last = entries[entries.length - 1];
+      const page = await queryAudit(scope, {
+        recordKey: args.record,
+        ...(args.pipeline ? { pipeline: args.pipeline } : {}),
+        ...(since !== undefined ? { since } : {}),
+        ...(last ? { after: last } : {}),
+        limit: Math.min(AUDIT_PAGE, args.limit + 1 - entries.length),
+      });
+      entries.push(...page);
+      if (page.length === 0) break;
+    }
+    const more = entries.length > args.limit;
+    const shown = entries.slice(0, args.limit);
+    print(io, args, shown, () => {
+      if (shown.length === 0) return `no audit entry for record ${args.record}${args.pipeline ? ` of ${args.pipeline}` : ''} in tenant ${args.tenant}\n`;
+      const table = formatTable(
+        ['at', 'action', 'pipeline', 'actor', 'idempotency key', 'what'],
+        shown.map((e) => [when(e.at), e.action, e.pipeline, e.actor, e.idempotencyKey?.slice(0, 12) ?? null, describeEntry(e)]),
+      );
+      return more ? `${table}… more entries: raise --limit, or narrow with --pipeline or --since\n` : table;
+    });
+    return 0;
+  });
+}
+
+/** One line on what an entry says; `--json` has all of it. */
+function describeEntry(e: AuditEntry): string {
+  const d = (e.decision ?? {}) as Record<string, unknown>;
+  const fields = (v: unknown) => (v && typeof v === 'object' ? Object.keys(v).join(', ') : '');
+  switch (e.action) {
+    case 'write.intent':
+      return `${String(d.operation ?? 'write')} ${fields(e.after)}`;
+    case 'write.ok':
+      return [`attempt ${String(d.attempt ?? 1)}`, d.remoteId !== undefined ? `record ${String(d.remoteId)}` : '', d.created === true ? 'created' : d.created === false ? 'updated' : ''].filter(Boolean).join(', ');
+    case 'write.failed':
+      return `attempt ${String(d.attempt ?? '?')}, ${String(d.errorClass)}: ${String(d.message ?? '')}`;
+    case 'merge.decision':
+      return `${String(d.field)}: ${String(d.winner)} wins (${String(d.rule)})`;
+    default:
+      return e.decision === null ? '' : JSON.stringify(e.decision);
+  }
 }

@@ -102,4 +102,26 @@ const backfill: CliCommand = {
   },
 };
 
-export const OPERATOR_COMMANDS: readonly CliCommand[] = [status, dlq, review, reconcile, reconnect, backfill];
+const audit: CliCommand = {
+  name: 'audit',
+  summary: "A record's audit trail: every write intent and outcome, merge decision, match and operator action, oldest first",
+  positionals: [{ name: 'record', describe: 'The record key (the pipeline\'s `key`, e.g. a quote id)', array: false, required: true }],
+  options: {
+    store: common.store as OptionSpec,
+    tenant: common.tenant as OptionSpec,
+    json: common.json as OptionSpec,
+    pipeline: { type: 'string', describe: 'Only this pipeline' },
+    since: { type: 'string', describe: 'ISO date or date-time: only entries from then on' },
+    limit: { type: 'number', default: 200, describe: 'Most entries to show' },
+  },
+  examples: [
+    ['syncd audit Q-10007', 'what was written for this quote, and what came of it'],
+    ['syncd audit qc-3 --pipeline queast-companies-hubspot --json', 'every entry with its before and after values'],
+  ],
+  async run(a, io) {
+    const { runAudit } = await import('./operator.js');
+    return runAudit({ ...storeArgs(a), record: String(a.record), ...(a.pipeline ? { pipeline: a.pipeline as string } : {}), ...(a.since ? { since: a.since as string } : {}), limit: Number(a.limit) }, io);
+  },
+};
+
+export const OPERATOR_COMMANDS: readonly CliCommand[] = [status, dlq, review, reconcile, reconnect, backfill, audit];
