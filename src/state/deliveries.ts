@@ -1,6 +1,6 @@
 /**
  * The attempt log: one row per attempt to write an outbox row, whatever its outcome. It is also
- * where the audit trail reads a write's outcome (`write.ok`, `write.failed`; see `audit.ts`):
+ * where the audit trail reads a write's outcome (`write.ok`, `write.failed`; see `writeTrail.ts`):
  * one row per attempt, not two.
  */
 import { bulkInsert } from './bulkInsert.js';
