@@ -202,7 +202,14 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
         const remoteId = ctx.orientation.sourceIsLocal ? outcome.remoteId ?? payload.link.remoteId ?? payload.targetId : payload.link.remoteId;
         if (remoteId !== undefined) attempt.remoteId = String(remoteId);
         if (outcome.created !== undefined) attempt.created = outcome.created;
-        if (remoteId !== undefined) {
+        // A write of a linked record leaves its link as it is: the link keeps how it was made
+        // (strategy, score) and costs no row. A new link, or a record the CRM now names by
+        // another id, is recorded.
+        const known = payload.link.linkId !== undefined && (remoteId === undefined || String(remoteId) === payload.link.remoteId);
+        if (known) {
+          const linkId = payload.link.linkId as number;
+          for (const [field, value] of Object.entries(payload.base)) bases.push({ linkId, field, value });
+        } else if (remoteId !== undefined) {
           linkInputs.push({
             local: { object: ctx.orientation.localObject, key: payload.link.localKey },
             remote: { ...ctx.orientation.remote, id: String(remoteId) },
@@ -211,9 +218,6 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
             score: payload.link.score,
           });
           linked.push({ payload, created: outcome.created === true });
-        } else if (payload.link.linkId !== undefined) {
-          const linkId = payload.link.linkId;
-          for (const [field, value] of Object.entries(payload.base)) bases.push({ linkId, field, value });
         }
         continue;
       }
