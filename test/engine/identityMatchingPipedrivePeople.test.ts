@@ -70,14 +70,23 @@ describe('identity matching of people against Pipedrive persons', () => {
     expect(h.runner.progress).toMatchObject({ awaitingReview: 1, written: 2, failed: 0 });
   });
 
-  it('writes a later change of the Queast address to the linked person, and nothing else', async () => {
+  it('writes later changes to the linked persons, whose links still say how they were made', async () => {
     await h.queast('people').where({ id: 'qp-3' }).update({ email: 'katherine@nasa.example', updated_at: '2026-05-01T10:00:00.000Z' });
+    // Pipedrive's name won the first merge; a Queast change since is written.
+    await h.queast('people').where({ id: 'qp-1' }).update({ last_name: 'Byron', updated_at: '2026-05-01T10:00:01.000Z' });
+    const matched = await linkOf('qp-1');
+    expect(matched).toMatchObject({ strategy: 'email' });
     const before = await persons();
     expect(await h.runner.runOnce()).toBe(true);
     const after = await persons();
     expect(after).toHaveLength(before.length);
     const katherine = after.find((p) => queastIdOf(p) === 'qp-3');
     expect(katherine?.emails.map((e) => e.value)).toEqual(['katherine@nasa.example']);
-    expect(after.find((p) => p.id === ids['Ada Lovelace'])?.emails).toHaveLength(2);
+    const ada = after.find((p) => p.id === ids['Ada Lovelace']);
+    expect([ada?.name, ada?.emails.length]).toEqual(['Ada Byron', 2]);
+    expect(h.runner.progress).toMatchObject({ written: 4, failed: 0 });
+    // Writing a linked record leaves its link as it was made: by an e-mail match, or by creating the person.
+    expect(await linkOf('qp-1')).toEqual(matched);
+    expect(await linkOf('qp-3')).toMatchObject({ strategy: 'created', score: 1 });
   });
 });
