@@ -14,7 +14,7 @@ import { StoreError } from './errors.js';
 import { createScope, type Scope, type ScopeContext } from './scope.js';
 import { migrationsTable } from './tables.js';
 import { BACKSTOP_CHECKPOINT_PAGES, startWalCheckpointer } from './walCheckpointer.js';
-import { startPlannerStatistics } from './plannerStatistics.js';
+import { startTableUpkeep } from './tableUpkeep.js';
 
 export interface StoreOptions {
   /**
@@ -108,7 +108,7 @@ export function openStore(options: StoreOptions = {}): Store {
   // Fails at open time on a bad default tenant rather than at first use.
   createScope(ctx, tenantDefault);
   const checkpointer = location.dialect === 'sqlite' && !location.memory ? startWalCheckpointer(location.filename) : undefined;
-  const statistics = location.dialect === 'postgres' ? startPlannerStatistics(knex) : undefined;
+  const upkeep = location.dialect === 'postgres' ? startTableUpkeep(knex) : undefined;
 
   return {
     dialect: location.dialect,
@@ -123,7 +123,7 @@ export function openStore(options: StoreOptions = {}): Store {
     transaction: (fn, tenant = tenantDefault) => createScope(ctx, tenant).transaction(fn),
     close: async () => {
       await checkpointer?.close();
-      await statistics?.close();
+      await upkeep?.close();
       await knex.destroy();
     },
   };

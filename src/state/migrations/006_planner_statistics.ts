@@ -2,7 +2,7 @@
  * PostgreSQL gathers no planner statistics on the JSON columns (payloads, audit values, bases):
  * no query filters or joins on them, and sampling them was most of the cost of analyzing the
  * outbox and the audit trail (about 0.35 s each at 30,000 rows, against 0.03 s for the links).
- * ANALYZE, automatic or run by `plannerStatistics.ts`, then reads only the columns plans use.
+ * ANALYZE, automatic or run by `tableUpkeep.ts`, then reads only the columns plans use.
  * SQLite keeps no per-column statistics of this kind; nothing changes there.
  */
 import type { Knex } from 'knex';
