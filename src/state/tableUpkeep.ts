@@ -85,8 +85,10 @@ export function startTableUpkeep(knex: Knex, options: TableUpkeepOptions = {}): 
        and coalesce(greatest(s.last_vacuum, s.last_autovacuum), 'epoch') < now() - ? * interval '1 millisecond'`,
       [minDeadRows, vacuumIntervalMs],
     );
-    // VACUUM cannot run inside a transaction: each runs on its own pooled connection.
-    for (const name of vacuumed) await knex.raw(`vacuum ${name}`);
+    // VACUUM cannot run inside a transaction: each runs on its own pooled connection. A table
+    // another worker is vacuuming right now is skipped, not waited for (`skip_locked`, PostgreSQL
+    // 12 and later; on an older server the vacuum fails and the table is left to autovacuum).
+    for (const name of vacuumed) await knex.raw(`vacuum (skip_locked) ${name}`);
     return { analyzed, vacuumed };
   };
   const check = (): Promise<UpkeepDone> => {
