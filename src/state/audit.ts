@@ -11,7 +11,7 @@ import { bulkInsert } from './bulkInsert.js';
 import { fromJson, toJson, toNumber } from './columns.js';
 import type { Scope } from './scope.js';
 import { tables } from './tables.js';
-import { writeIntents, writeOutcomes, type Span } from './writeTrail.js';
+import { trailFilter, withinSpan, writeIntents, writeOutcomes, type Span, type TrailFilter } from './writeTrail.js';
 
 export interface AuditInput {
   /** Who: `pipeline:<name>`, `operator:<user>`, `system`. */
@@ -109,7 +109,8 @@ function trailOrder(a: Pick<AuditEntry, 'at' | 'id' | 'source' | 'action'>, b: P
 export async function queryAudit(scope: Scope, query: AuditQuery): Promise<AuditEntry[]> {
   const limit = query.limit ?? 100;
   const after = query.after;
-  const read = async (span: Span) => [...(await auditRows(scope, query, span)), ...(await writeIntents(scope, query, span)), ...(await writeOutcomes(scope, query, span))];
+  const filter = await trailFilter(scope, query);
+  const read = async (span: Span) => [...(await auditRows(scope, filter, span)), ...(await writeIntents(scope, filter, span)), ...(await writeOutcomes(scope, filter, span))];
   // Entries of the cursor's own millisecond are read whole (a millisecond holds few), so those
   // after it are found whatever their kind; the rest from the next millisecond on.
   const entries = after
@@ -118,17 +119,12 @@ export async function queryAudit(scope: Scope, query: AuditQuery): Promise<Audit
   return entries.sort(trailOrder).slice(0, limit);
 }
 
-async function auditRows(scope: Scope, query: AuditQuery, span: Span): Promise<AuditEntry[]> {
+async function auditRows(scope: Scope, filter: TrailFilter, span: Span): Promise<AuditEntry[]> {
   const q = scope.db(tables.audit).where({ tenant: scope.tenant });
-  if (query.recordKey !== undefined) q.andWhere({ record_key: query.recordKey });
-  if (query.idempotencyKey !== undefined) q.andWhere({ idempotency_key: query.idempotencyKey });
-  if (query.pipeline !== undefined) q.andWhere({ pipeline: query.pipeline });
-  if (query.since !== undefined) q.andWhere('at', '>=', query.since);
-  if ('at' in span) q.andWhere('at', span.at);
-  else {
-    if (span.from !== undefined) q.andWhere('at', '>=', span.from);
-    q.limit(span.limit);
-  }
+  if (filter.recordKey !== undefined) q.andWhere({ record_key: filter.recordKey });
+  if (filter.idempotencyKey !== undefined) q.andWhere({ idempotency_key: filter.idempotencyKey });
+  if (filter.pipeline !== undefined) q.andWhere({ pipeline: filter.pipeline });
+  withinSpan(q, 'at', filter, span);
   const rows: Array<Record<string, unknown>> = await q.orderBy(['at', 'id']);
   return rows.map((r) => entryFrom(scope, r));
 }

@@ -21,6 +21,17 @@ export type Span = { at: number } | { from?: number; limit: number };
 export interface TrailFilter extends Omit<AuditQuery, 'after' | 'limit'> {
   /** Only these outbox rows' entries. */
   outboxIds?: readonly number[];
+  /** The pipelines a record without `pipeline` is looked up in (see `trailFilter`). */
+  pipelines?: readonly string[];
+}
+
+/**
+ * The filter for reading a query's entries, resolved once per query: the outbox is indexed by
+ * pipeline, then record, so a record alone is looked up in each pipeline.
+ */
+export async function trailFilter(scope: Scope, query: AuditQuery): Promise<TrailFilter> {
+  const { after: _after, limit: _limit, ...filter } = query;
+  return query.recordKey !== undefined && query.pipeline === undefined ? { ...filter, pipelines: await outboxPipelines(scope) } : filter;
 }
 
 interface OutboxPayload {
@@ -31,8 +42,8 @@ interface OutboxPayload {
 /** The `write.intent` entries: outbox rows. */
 export async function writeIntents(scope: Scope, filter: TrailFilter, span: Span): Promise<AuditEntry[]> {
   const q = scope.db(`${tables.outbox} as o`).where({ 'o.tenant': scope.tenant, 'o.on_trail': true });
-  await whereWrites(scope, q, filter);
-  within(q, 'o.created_at', filter, span);
+  whereWrites(q, filter);
+  withinSpan(q, 'o.created_at', filter, span);
   const rows = await q
     .orderBy(['o.created_at', 'o.id'])
     .select('o.id', 'o.created_at', 'o.pipeline', 'o.record_key', 'o.connection', 'o.idempotency_key', 'o.correlation_id', 'o.payload');
@@ -53,8 +64,8 @@ export async function writeOutcomes(scope: Scope, filter: TrailFilter, span: Spa
     .db(`${tables.deliveries} as d`)
     .join(`${tables.outbox} as o`, (j) => j.on('o.id', 'd.outbox_id').andOn('o.tenant', 'd.tenant'))
     .where({ 'd.tenant': scope.tenant, 'd.on_trail': true });
-  await whereWrites(scope, q, filter);
-  within(q, 'd.at', filter, span);
+  whereWrites(q, filter);
+  withinSpan(q, 'd.at', filter, span);
   const rows = await q
     .orderBy(['d.at', 'd.id'])
     .select('d.id', 'd.at', 'd.attempt', 'd.outcome', 'd.error_class', 'd.error', 'd.remote_id', 'd.created', 'o.pipeline', 'o.record_key', 'o.connection', 'o.idempotency_key', 'o.correlation_id', 'o.operation', 'o.payload');
@@ -96,18 +107,16 @@ function about(r: Record<string, unknown>, id: number, source: AuditEntry['sourc
 }
 
 /** Narrows a read to the writes the filter names, on the outbox row `o`. */
-async function whereWrites(scope: Scope, q: Knex.QueryBuilder, filter: TrailFilter): Promise<void> {
+function whereWrites(q: Knex.QueryBuilder, filter: TrailFilter): void {
   if (filter.outboxIds !== undefined) q.whereIn('o.id', filter.outboxIds);
   if (filter.pipeline !== undefined) q.andWhere({ 'o.pipeline': filter.pipeline });
-  if (filter.recordKey !== undefined) {
-    q.andWhere({ 'o.record_key': filter.recordKey });
-    // The outbox is indexed by pipeline, then record: a record alone is looked up in each pipeline.
-    if (filter.pipeline === undefined) q.whereIn('o.pipeline', await outboxPipelines(scope));
-  }
+  if (filter.pipelines !== undefined) q.whereIn('o.pipeline', filter.pipelines);
+  if (filter.recordKey !== undefined) q.andWhere({ 'o.record_key': filter.recordKey });
   if (filter.idempotencyKey !== undefined) q.andWhere({ 'o.idempotency_key': filter.idempotencyKey });
 }
 
-function within(q: Knex.QueryBuilder, column: string, filter: TrailFilter, span: Span): void {
+/** Narrows a read to the filter's `since` and the span, on the time `column`. */
+export function withinSpan(q: Knex.QueryBuilder, column: string, filter: Pick<TrailFilter, 'since'>, span: Span): void {
   if (filter.since !== undefined) q.andWhere(column, '>=', filter.since);
   if ('at' in span) q.andWhere(column, span.at);
   else {
