@@ -23,8 +23,11 @@ function pick<T>(list: readonly T[], i: number, salt: number): T {
   return list[(i * 7 + salt * 13) % list.length] as T;
 }
 
-function vary(doc: Document, base: string, i: number): void {
-  doc.setIn(['metadata', 'name'], `${base}-${String(i).padStart(3, '0')}`);
+const variantName = (base: string, i: number): string => `${base}-${String(i).padStart(3, '0')}`;
+
+/** `variantOf` names the variant of another example pipeline generated beside this one, if any. */
+function vary(doc: Document, base: string, i: number, variantOf: (base: string) => string | undefined): void {
+  doc.setIn(['metadata', 'name'], variantName(base, i));
   doc.setIn(['metadata', 'description'], `Generated variant ${i} of ${base}.`);
   if (doc.hasIn(['spec', 'source', 'schedule', 'every'])) doc.setIn(['spec', 'source', 'schedule', 'every'], pick(SCHEDULES, i, 1));
   const transforms = doc.getIn(['spec', 'transforms']);
@@ -41,6 +44,16 @@ function vary(doc: Document, base: string, i: number): void {
       }
     }
   }
+  // A field reference names the referenced pipeline's variant, or goes when there is none.
+  const fields = doc.getIn(['spec', 'fields']);
+  if (isMap(fields)) {
+    for (const item of fields.items) {
+      if (!isMap(item.value) || typeof item.value.get('reference') !== 'string') continue;
+      const variant = variantOf(item.value.get('reference') as string);
+      if (variant) item.value.set('reference', variant);
+      else item.value.delete('reference');
+    }
+  }
   const batch = doc.getIn(['spec', 'target', 'delivery', 'batchSize']);
   if (typeof batch === 'number') doc.setIn(['spec', 'target', 'delivery', 'batchSize'], Math.max(1, batch - (i % batch)));
 }
@@ -49,11 +62,17 @@ function vary(doc: Document, base: string, i: number): void {
 export async function generatePipelines(dir: string, count: number): Promise<string[]> {
   const sources = (await readdir(path.join(ROOT, 'pipelines'))).filter((f) => f.endsWith('.yaml') && !f.endsWith('.test.yaml')).sort();
   const texts = await Promise.all(sources.map((f) => readFile(path.join(ROOT, 'pipelines', f), 'utf8')));
+  const bases = sources.map((f) => path.basename(f, '.yaml'));
   const written: string[] = [];
   for (let i = 0; i < count; i++) {
     const k = i % sources.length;
     const doc = parseDocument(texts[k] as string);
-    vary(doc, path.basename(sources[k] as string, '.yaml'), i);
+    // The variants of one round of the examples reference each other, as the examples do.
+    const variantOf = (base: string): string | undefined => {
+      const j = i - k + bases.indexOf(base);
+      return bases.includes(base) && j < count ? variantName(base, j) : undefined;
+    };
+    vary(doc, bases[k] as string, i, variantOf);
     const file = path.join(dir, `pipeline-${String(i).padStart(3, '0')}.yaml`);
     await writeFile(file, doc.toString({ lineWidth: 0 }));
     written.push(file);

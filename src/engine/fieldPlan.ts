@@ -4,6 +4,8 @@
  */
 import type { ConnectorDocument, FieldMapSpec, PipelineDocument } from '../spec/types.js';
 import { compileExpression, plain, type CompiledExpression, type ExpressionBudget } from '../transforms/expression.js';
+import { orient } from './orientation.js';
+import type { ReferenceWait } from '../state/referenceWaits.js';
 
 export interface PlannedField {
   /** Canonical name, e.g. `deal.stage`. */
@@ -13,6 +15,15 @@ export interface PlannedField {
   to: string;
   /** The field's value in a (transformed) record: synchronous for a plain `from` path. */
   read(record: Record<string, unknown>, bindings: Record<string, unknown>): unknown;
+  /** Set when the value is a key of another pipeline's records, written as the CRM id it is linked to. */
+  reference?: FieldReference;
+}
+
+/** The links that turn a referenced record's key into its CRM id: those of the named pipeline's pair. */
+export interface FieldReference {
+  pipeline: string;
+  localObject: string;
+  remote: ReferenceWait['remote'];
 }
 
 export interface FieldPlan {
@@ -54,6 +65,7 @@ export function planFields(
   tenant: string,
   connectors: Map<string, ConnectorDocument>,
   budget?: ExpressionBudget,
+  pipelines: ReadonlyMap<string, PipelineDocument> = new Map(),
 ): FieldPlan {
   const overrides = pipeline.spec.tenants?.[tenant]?.fields ?? {};
   const merged: Record<string, FieldMapSpec> = { ...pipeline.spec.fields, ...overrides };
@@ -66,9 +78,18 @@ export function planFields(
       spec,
       to: spec.to,
       read: expr ? async (record, bindings) => plain(await expr.evaluate(record, bindings)) : pathReader(from),
+      ...(spec.reference !== undefined ? { reference: fieldReference(name, spec.reference, pipelines, connectors) } : {}),
     };
   });
   const target = connectors.get(pipeline.spec.target.connector);
   const crmSide = target && isLocal(target) ? 'source' : 'target';
   return { fields, crmSide };
+}
+
+function fieldReference(field: string, name: string, pipelines: ReadonlyMap<string, PipelineDocument>, connectors: Map<string, ConnectorDocument>): FieldReference {
+  const referenced = pipelines.get(name);
+  // `syncd validate` reports this with its position; a runtime is only built from valid files.
+  if (!referenced) throw new Error(`field ${field} references pipeline ${name}, which is not loaded`);
+  const o = orient(referenced, connectors);
+  return { pipeline: name, localObject: o.localObject, remote: o.remote };
 }

@@ -22,6 +22,7 @@ import { canonicalJson } from './contentVersion.js';
 import { openReconciliationItem } from '../state/reconciliation.js';
 import { markDecisionsApplied, proposeMatch, unappliedDecisions } from '../state/reviewQueue.js';
 import { saveFieldBases } from '../state/fieldBases.js';
+import { clearReferenceWaits, resolvedReferenceWaits, saveReferenceWaits } from '../state/referenceWaits.js';
 import { acquireLease, releaseLease } from '../state/leases.js';
 import { planPage, type PagePlan, type PlanContext, type PlanLookups } from './planner.js';
 import { storeLookups } from './planLookups.js';
@@ -29,8 +30,8 @@ import { deliverOnce, type DeliveryContext, type SettledSummary } from './delive
 import { Handoff } from './handoff.js';
 import type { SourcePort } from './ports.js';
 
-/** Records planned again per page after review decisions. */
-const DECISIONS_PER_PAGE = 500;
+/** Records planned again per page after review decisions, or once their references are linked. */
+const REPLANNED_PER_PAGE = 500;
 
 export interface RunnerProgress {
   pipeline: string;
@@ -43,6 +44,11 @@ export interface RunnerProgress {
   failed: number;
   /** Records held back for a match review (a record read again while it waits counts once). */
   awaitingReview: number;
+  /**
+   * Records held back until a record they reference is linked, less those written since (a record
+   * read again while it waits counts once).
+   */
+  awaitingReference: number;
   written: number;
   retried: number;
   deadLettered: number;
@@ -100,7 +106,7 @@ export class PipelineRunner {
     // Four rounds of every delivery loop: enough to keep the calls busy while the source plans a
     // page, few enough to be sent long before their claims run out, even under a rate limit.
     if (opts.handoff) this.handoff = new Handoff(4 * opts.delivery.batchSize * Math.max(1, opts.concurrency), (opts.delivery.leaseMs * 2) / 3);
-    this.progress = { pipeline: opts.plan.pipeline, tenant: opts.tenant, read: 0, planned: 0, filtered: 0, skipped: 0, unchanged: 0, failed: 0, awaitingReview: 0, written: 0, retried: 0, deadLettered: 0, rejected: 0, pausedForAuth: 0 };
+    this.progress = { pipeline: opts.plan.pipeline, tenant: opts.tenant, read: 0, planned: 0, filtered: 0, skipped: 0, unchanged: 0, failed: 0, awaitingReview: 0, awaitingReference: 0, written: 0, retried: 0, deadLettered: 0, rejected: 0, pausedForAuth: 0 };
   }
 
   start(): void {
@@ -162,6 +168,7 @@ export class PipelineRunner {
   private async readPages(key: CursorKey): Promise<void> {
     const o = this.opts;
     await this.applyReviewDecisions();
+    await this.applyLinkedReferences();
     const cursor = (await getCursor(this.scope, key))?.value;
     for await (const page of o.source.pages(cursor, this.sourceAbort.signal)) {
       if (this.stopping) break;
@@ -215,13 +222,39 @@ export class PipelineRunner {
     const o = this.opts;
     if (!o.source.records || !o.plan.orientation.sourceIsLocal) return;
     while (!this.stopping) {
-      const decisions = await unappliedDecisions(this.scope, o.plan.pipeline, DECISIONS_PER_PAGE);
+      const decisions = await unappliedDecisions(this.scope, o.plan.pipeline, REPLANNED_PER_PAGE);
       if (decisions.length === 0) return;
       const records = await o.source.records([...new Set(decisions.map((d) => d.localKey))], this.sourceAbort.signal);
       const plan = await planPage(o.plan, records, this.lookups(), this.sourceAbort.signal);
       this.count(plan, await this.commit(plan, undefined, (tx) => markDecisionsApplied(tx, decisions)));
       this.wake$.next();
-      if (decisions.length < DECISIONS_PER_PAGE) return;
+      if (decisions.length < REPLANNED_PER_PAGE) return;
+    }
+  }
+
+  /**
+   * Plans again the records that wait for a referenced record which has been linked since (a
+   * signal whose company the companies pipeline has now written), from their current rows. As
+   * for review decisions, only sources that read records by key can; the cursor stays.
+   */
+  private async applyLinkedReferences(): Promise<void> {
+    const o = this.opts;
+    if (!o.source.records || !o.plan.plan.fields.some((f) => f.reference)) return;
+    const seen = new Set<string>();
+    while (!this.stopping) {
+      // A record whose row changed to name another record that is not linked waits again and is
+      // not returned; one seen twice in a pass would be planned in a loop, so the pass ends.
+      const keys = (await resolvedReferenceWaits(this.scope, o.plan.pipeline, REPLANNED_PER_PAGE)).filter((k) => !seen.has(k));
+      if (keys.length === 0) return;
+      for (const k of keys) seen.add(k);
+      const records = await o.source.records(keys, this.sourceAbort.signal);
+      const plan = await planPage(o.plan, records, this.lookups(), this.sourceAbort.signal);
+      // A record gone from its table, or filtered out now, waits no longer either.
+      const waitingAgain = new Set(plan.waits.map((w) => w.recordKey));
+      plan.referencesFound = keys.filter((k) => !waitingAgain.has(k));
+      this.count(plan, await this.commit(plan, undefined));
+      this.wake$.next();
+      if (keys.length < REPLANNED_PER_PAGE) return;
     }
   }
 
@@ -252,8 +285,10 @@ export class PipelineRunner {
       if (audit.length) await appendAudit(tx, audit);
       for (const item of plan.reconciliation) await openReconciliationItem(tx, item);
       if (plan.bases.length) await saveFieldBases(tx, plan.bases);
+      const waitsEnded = plan.referencesFound.length ? await clearReferenceWaits(tx, this.opts.plan.pipeline, plan.referencesFound) : 0;
+      const waitsBegun = await saveReferenceWaits(tx, plan.waits);
       if (cursor) await commitCursor(tx, cursor.key, cursor.value);
-      return { queued: inserted.length, reviewsOpened: opened.size, handed: this.handoff ? handedRows(tx, writes, inserted, unclaimed) : [] };
+      return { queued: inserted.length, reviewsOpened: opened.size, referenceWaits: waitsBegun - waitsEnded, handed: this.handoff ? handedRows(tx, writes, inserted, unclaimed) : [] };
     });
     // Handed over only once committed: a page that rolled back left no claimed rows.
     if (committed.handed.length) this.handoff?.put(committed.handed);
@@ -301,7 +336,7 @@ export class PipelineRunner {
     });
   }
 
-  private count(plan: PagePlan, { queued, reviewsOpened }: Committed): void {
+  private count(plan: PagePlan, { queued, reviewsOpened, referenceWaits }: Committed): void {
     const p = this.progress;
     p.read += plan.counts.read;
     p.planned += queued;
@@ -311,6 +346,7 @@ export class PipelineRunner {
     p.unchanged += plan.counts.unchanged;
     p.failed += plan.counts.failed;
     p.awaitingReview += reviewsOpened;
+    p.awaitingReference += referenceWaits;
     this.opts.onProgress?.(p);
   }
 
@@ -409,6 +445,8 @@ export class PipelineRunner {
 interface Committed {
   queued: number;
   reviewsOpened: number;
+  /** Records that began waiting for a reference, less those that stopped. */
+  referenceWaits: number;
   /** The rows inserted claimed for this runner's delivery. */
   handed: OutboxRow[];
 }

@@ -55,7 +55,7 @@ function recordingTarget(pipeline: PipelineDocument, connectors: Map<string, Con
   };
 }
 
-export async function runPipelineTestCase(pipeline: PipelineDocument, connectors: Map<string, ConnectorDocument>, c: PipelineTestCase): Promise<CaseResult> {
+export async function runPipelineTestCase(pipeline: PipelineDocument, connectors: Map<string, ConnectorDocument>, c: PipelineTestCase, pipelines: ReadonlyMap<string, PipelineDocument> = new Map()): Promise<CaseResult> {
   const store = openStore({ url: ':memory:', secretKey: Buffer.alloc(32, 7) });
   const problems: string[] = [];
   try {
@@ -63,7 +63,7 @@ export async function runPipelineTestCase(pipeline: PipelineDocument, connectors
     const tenant = c.tenant ?? 'default';
     const scope = store.forTenant(tenant);
     const { target, operation } = recordingTarget(pipeline, connectors);
-    const ctx = buildPlanContext(pipeline, tenant, connectors, target, operation);
+    const ctx = buildPlanContext(pipeline, tenant, connectors, target, operation, pipelines);
     const keyField = ctx.keyField;
     const records = c.input.map((fields, i) => {
       const key = String(fields[keyField] ?? fields.id ?? i);

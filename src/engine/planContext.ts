@@ -7,9 +7,17 @@ import { orient } from './orientation.js';
 import type { PlanContext } from './planner.js';
 import type { TargetPort } from './ports.js';
 
-export function buildPlanContext(pipeline: PipelineDocument, tenant: string, connectors: Map<string, ConnectorDocument>, target: TargetPort, operation: string): PlanContext {
+export function buildPlanContext(
+  pipeline: PipelineDocument,
+  tenant: string,
+  connectors: Map<string, ConnectorDocument>,
+  target: TargetPort,
+  operation: string,
+  /** The project's pipelines, by name: the ones field references name. */
+  pipelines: ReadonlyMap<string, PipelineDocument> = new Map(),
+): PlanContext {
   const spec = pipeline.spec;
-  const plan = planFields(pipeline, tenant, connectors);
+  const plan = planFields(pipeline, tenant, connectors, undefined, pipelines);
   const rules = plan.fields.map((f) => ({ field: f.name, owner: f.spec.owner, ...(f.spec.onConflict ? { onConflict: f.spec.onConflict } : {}) }));
   const updateOperation = spec.target.updateOperation;
   return {

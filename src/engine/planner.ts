@@ -16,7 +16,8 @@ import type { Link } from '../state/links.js';
 import type { MatchProposal } from '../state/reviewQueue.js';
 import type { TransformChain } from '../transforms/steps.js';
 import type { CompiledExpression } from '../transforms/expression.js';
-import { readPath, type FieldPlan } from './fieldPlan.js';
+import { readPath, type FieldPlan, type FieldReference, type PlannedField } from './fieldPlan.js';
+import type { ReferenceWait } from '../state/referenceWaits.js';
 import type { Orientation } from './orientation.js';
 import type { SourceRecord, TargetPort, TargetSnapshot } from './ports.js';
 import { contentVersion } from './contentVersion.js';
@@ -80,6 +81,8 @@ export interface PlanLookups {
   rejectedMatches(localKeys: string[]): Promise<Map<string, Set<string>>>;
   /** Links of these CRM records to the pipeline's local object, by remote id. */
   linksByRemoteIds(remoteIds: string[]): Promise<Map<string, Link>>;
+  /** CRM ids of the referenced records that are linked, by their local key. */
+  referencedIds(reference: FieldReference, localKeys: string[]): Promise<Map<string, string>>;
 }
 
 export interface PagePlan {
@@ -92,7 +95,11 @@ export interface PagePlan {
   reviews: MatchProposal[];
   /** Matches made now, linked with the page and listed for review as `auto_linked`. */
   autoLinks: MatchProposal[];
-  counts: { read: number; filtered: number; skipped: number; unchanged: number; planned: number; failed: number; review: number };
+  /** Records not planned because a record they reference has no link yet. */
+  waits: ReferenceWait[];
+  /** Source keys of records that wait for a reference no longer (planned with every reference found). */
+  referencesFound: string[];
+  counts: { read: number; filtered: number; skipped: number; unchanged: number; planned: number; failed: number; review: number; waiting: number };
 }
 
 interface Prepared {
@@ -103,7 +110,17 @@ interface Prepared {
 }
 
 function emptyPlan(): PagePlan {
-  return { writes: [], audit: [], reconciliation: [], bases: [], reviews: [], autoLinks: [], counts: { read: 0, filtered: 0, skipped: 0, unchanged: 0, planned: 0, failed: 0, review: 0 } };
+  return {
+    writes: [],
+    audit: [],
+    reconciliation: [],
+    bases: [],
+    reviews: [],
+    autoLinks: [],
+    waits: [],
+    referencesFound: [],
+    counts: { read: 0, filtered: 0, skipped: 0, unchanged: 0, planned: 0, failed: 0, review: 0, waiting: 0 },
+  };
 }
 
 /**
@@ -168,6 +185,11 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
       });
     }
   }
+  if (prepared.length === 0) return out;
+  // References to other pipelines' records become CRM ids; a record whose reference is not
+  // linked yet waits, and is planned no further.
+  const referenced = await resolveReferences(ctx, prepared, lookups, bindings, out);
+  if (referenced.ready !== prepared) prepared.splice(0, prepared.length, ...referenced.ready);
   if (prepared.length === 0) return out;
 
   // 2. Links and bases for the whole page at once.
@@ -241,7 +263,12 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
     // alone, like a failing transform: a page must never be held up by one bad record.
     const sourceValues: Record<string, unknown> = {};
     let failedField: { field: string; err: unknown } | undefined;
+    const resolved = referenced.values.get(p);
     for (const f of ctx.plan.fields) {
+      if (resolved && Object.hasOwn(resolved, f.name)) {
+        sourceValues[f.name] = resolved[f.name];
+        continue;
+      }
       try {
         const v = f.read(p.transformed, bindings);
         sourceValues[f.name] = v instanceof Promise ? await v : v;
@@ -369,6 +396,77 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
     out.counts.planned++;
   }
   return out;
+}
+
+/** A reference value that names a record (an empty one names none: the field is written empty). */
+function namesRecord(v: unknown): boolean {
+  return v !== undefined && v !== null && v !== '';
+}
+
+/**
+ * Turns the values of reference fields (local keys of another pipeline's records) into the CRM ids
+ * those records are linked to, one lookup per field for the page. A record whose referenced record
+ * has no link yet is set aside as waiting, before it is matched or merged: nothing of it is
+ * decided until it can be written whole. A value that fails to read is left to the field pass,
+ * which reports it as it reports any failing field.
+ */
+async function resolveReferences(
+  ctx: PlanContext,
+  prepared: Prepared[],
+  lookups: PlanLookups,
+  bindings: Record<string, unknown>,
+  out: PagePlan,
+): Promise<{ ready: Prepared[]; values: Map<Prepared, Record<string, unknown>> }> {
+  const fields = ctx.plan.fields.filter((f): f is PlannedField & { reference: FieldReference } => f.reference !== undefined);
+  const values = new Map<Prepared, Record<string, unknown>>();
+  if (fields.length === 0) return { ready: prepared, values };
+  for (const p of prepared) {
+    const raw: Record<string, unknown> = {};
+    for (const f of fields) {
+      try {
+        const v = f.read(p.transformed, bindings);
+        raw[f.name] = v instanceof Promise ? await v : v;
+      } catch {
+        // Read again, and reported, with the record's other fields.
+      }
+    }
+    values.set(p, raw);
+  }
+  const ids = new Map<string, Map<string, string>>();
+  for (const f of fields) {
+    const keys = new Set<string>();
+    for (const raw of values.values()) if (namesRecord(raw[f.name])) keys.add(String(raw[f.name]));
+    ids.set(f.name, keys.size ? await lookups.referencedIds(f.reference, [...keys]) : new Map());
+  }
+  const ready: Prepared[] = [];
+  for (const p of prepared) {
+    const raw = values.get(p) as Record<string, unknown>;
+    let missing: { field: PlannedField & { reference: FieldReference }; key: string } | undefined;
+    for (const f of fields) {
+      if (!Object.hasOwn(raw, f.name)) continue;
+      if (!namesRecord(raw[f.name])) {
+        raw[f.name] = null;
+        continue;
+      }
+      const key = String(raw[f.name]);
+      const id = ids.get(f.name)?.get(key);
+      if (id === undefined) {
+        missing = { field: f, key };
+        break;
+      }
+      raw[f.name] = id;
+    }
+    if (missing) {
+      const { reference } = missing.field;
+      out.waits.push({ pipeline: ctx.pipeline, recordKey: p.record.key, field: missing.field.name, reference: reference.pipeline, local: { object: reference.localObject, key: missing.key }, remote: reference.remote });
+      out.counts.waiting++;
+      values.delete(p);
+      continue;
+    }
+    out.referencesFound.push(p.record.key);
+    ready.push(p);
+  }
+  return { ready, values };
 }
 
 /**

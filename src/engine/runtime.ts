@@ -162,7 +162,7 @@ export class Runtime {
       target = connectorTarget({ client: this.client(tenant, targetSpec.connector), connector: targetSpec.connector, object, spec: objectSpec });
       operation = targetSpec.operation as string;
     }
-    const planContext = buildPlanContext(pipeline, tenant, docs, target, operation);
+    const planContext = buildPlanContext(pipeline, tenant, docs, target, operation, new Map(this.opts.project.pipelines.map((p) => [p.metadata.name, p])));
     const retry = { ...DEFAULT_RETRY, ...(targetDoc.spec.retry ?? {}), ...(spec.target.delivery?.retry ?? {}) };
     const connection = planContext.connection;
     const concurrency = spec.target.delivery?.concurrency ?? 4;

@@ -42,6 +42,7 @@ export const DIAGNOSTIC_CODES = {
   'ref-unknown-column': 'the table has no such column',
   'ref-operation-kind': 'the operation is of the wrong kind for this use',
   'ref-unknown-hook': 'no vendor hook module of that name exists',
+  'ref-unknown-pipeline': 'the pipeline does not exist',
   // JSONata
   'jsonata-syntax': 'the JSONata expression does not compile',
   // semantic checks
@@ -56,6 +57,7 @@ export const DIAGNOSTIC_CODES = {
   'duration-invalid': 'a duration cannot be read',
   'target-not-writable': 'the target cannot be written',
   'dead-letter-off': 'failed writes would be dropped',
+  'reference-not-linkable': 'a field reference cannot be resolved through links to this pipeline\'s CRM',
   // CLI
   'no-files': 'no spec files were found',
 } as const;

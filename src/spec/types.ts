@@ -190,6 +190,8 @@ export interface FieldMapSpec {
   owner: OwnershipPolicy;
   /** merge_with_audit only. Default: newest. */
   onConflict?: 'newest' | 'local' | 'crm' | 'reconcile';
+  /** A pipeline whose link of the value (a local key) gives the CRM id to write. */
+  reference?: string;
 }
 
 export interface DeliverySpec {

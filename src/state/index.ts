@@ -10,6 +10,7 @@ export { tables } from './tables.js';
 export * from './cursors.js';
 export * from './sourceFailures.js';
 export * from './links.js';
+export * from './referenceWaits.js';
 export * from './fieldBases.js';
 export * from './outbox/rows.js';
 export * from './outbox/idempotencyKey.js';

@@ -18,6 +18,7 @@ export const tables = {
   leases: 'syncd_leases',
   rateBudgets: 'syncd_rate_budgets',
   sourceFailures: 'syncd_source_failures',
+  referenceWaits: 'syncd_reference_waits',
 } as const;
 
 export const migrationsTable = 'syncd_migrations';

@@ -18,6 +18,11 @@ async function columnsOf(store: ReturnType<typeof openStore>, table: string): Pr
 
 describe.each(backends)('migrations on %s', (backend) => {
   const h = useStore(backend, { migrate: false });
+  /** Rolls back the migrations after `name`, and `name` itself, one at a time. */
+  const undoThrough = async (name: string): Promise<void> => {
+    const applied = async () => ((await h.store.knex.migrate.list({ migrationSource, tableName: migrationsTable })) as [Array<{ name: string } | string>, unknown])[0].map((m) => (typeof m === 'string' ? m : m.name));
+    while ((await applied()).includes(name)) await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
+  };
 
   it('bring an empty database to the latest schema once, then apply nothing', async () => {
     for (const t of Object.values(tables)) expect(await h.store.knex.schema.hasTable(t)).toBe(false);
@@ -74,7 +79,7 @@ describe.each(backends)('migrations on %s', (backend) => {
     expect(await columnsOf(h.store, tables.rateBudgets)).toEqual(['tenant', 'connection', 'bucket', 'state', 'updated_at']);
     await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
     expect(await columnsOf(h.store, tables.rateBudgets)).toEqual(['tenant', 'connection', 'bucket', 'capacity', 'refill_per_sec', 'tokens', 'updated_at', 'blocked_until']);
-    expect(await h.store.migrate()).toEqual(['003_rate_budget_state', '004_review_applied', '005_source_failures', '006_planner_statistics', '007_outcomes_on_deliveries', '008_intents_on_outbox']);
+    expect(await h.store.migrate()).toEqual(['003_rate_budget_state', '004_review_applied', '005_source_failures', '006_planner_statistics', '007_outcomes_on_deliveries', '008_intents_on_outbox', '009_reference_waits']);
   });
 
   it('004 counts review decisions made before it as applied, so no record is planned again for them', async () => {
@@ -91,7 +96,7 @@ describe.each(backends)('migrations on %s', (backend) => {
     expect(rows.map((r) => [r.local_key, r.applied_at === null ? null : Number(r.applied_at)])).toEqual([['a', 10], ['b', 20], ['c', null]]);
     await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
     expect(await columnsOf(h.store, tables.reviewCandidates)).not.toContain('applied_at');
-    expect(await h.store.migrate()).toEqual(['004_review_applied', '005_source_failures', '006_planner_statistics', '007_outcomes_on_deliveries', '008_intents_on_outbox']);
+    expect(await h.store.migrate()).toEqual(['004_review_applied', '005_source_failures', '006_planner_statistics', '007_outcomes_on_deliveries', '008_intents_on_outbox', '009_reference_waits']);
   });
 
   it('006 gathers no planner statistics on JSON columns (PostgreSQL), and the default again on rollback', async () => {
@@ -112,8 +117,7 @@ describe.each(backends)('migrations on %s', (backend) => {
 
   it('007 and 008 read intents and outcomes from the rows queued after them, not again those before, and write them back as audit rows on rollback', async () => {
     await h.store.migrate();
-    await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
-    await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
+    await undoThrough('007_outcomes_on_deliveries');
     const t = h.store.forTenant('default');
     // Before 007 and 008, a queued write and each attempt had an audit row as well.
     const [old] = (await h.store
@@ -126,7 +130,7 @@ describe.each(backends)('migrations on %s', (backend) => {
       { actor: 'pipeline:p', action: 'write.intent', pipeline: 'p', recordKey: 'r-1', idempotencyKey: 'k-old', after: { name: 'old' }, at: 50 },
       { actor: 'pipeline:p', action: 'write.ok', pipeline: 'p', recordKey: 'r-1', idempotencyKey: 'k-old', at: 100 },
     ]);
-    expect(await h.store.migrate()).toEqual(['007_outcomes_on_deliveries', '008_intents_on_outbox']);
+    expect(await h.store.migrate()).toEqual(['007_outcomes_on_deliveries', '008_intents_on_outbox', '009_reference_waits']);
 
     const intent = { before: { name: 'old' }, decision: { operation: 'create', strategy: 'existing_link' } };
     const { inserted } = await enqueueOutbox(t, [{ idempotencyKey: 'k-new', pipeline: 'p', connection: 'crm', operation: 'create', recordKey: 'r-1', payload: { values: { name: 'new' }, intent }, contentVersion: 'w' }]);
@@ -139,8 +143,7 @@ describe.each(backends)('migrations on %s', (backend) => {
       ['write.ok', 'delivery', 'k-new'],
     ]);
 
-    await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
-    await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
+    await undoThrough('007_outcomes_on_deliveries');
     expect(await columnsOf(h.store, tables.outbox)).not.toContain('on_trail');
     expect(await columnsOf(h.store, tables.deliveries)).not.toContain('on_trail');
     const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
@@ -149,7 +152,7 @@ describe.each(backends)('migrations on %s', (backend) => {
       ['write.intent', intent.before, { name: 'new' }, intent.decision],
       ['write.ok', null, { name: 'new' }, { operation: 'create', remoteId: 'c-1', created: false }],
     ]);
-    expect(await h.store.migrate()).toEqual(['007_outcomes_on_deliveries', '008_intents_on_outbox']);
+    expect(await h.store.migrate()).toEqual(['007_outcomes_on_deliveries', '008_intents_on_outbox', '009_reference_waits']);
   });
 
   it('refuse a store a newer syncd migrated, saying so, and change nothing', async () => {

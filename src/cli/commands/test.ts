@@ -61,7 +61,7 @@ export async function runTests(args: { paths: string[]; specs: string[] }, io: C
     }
     io.out(`${file} (${spec.pipeline})\n`);
     for (const c of spec.cases) {
-      const r = await runPipelineTestCase(pipeline, project.connectors, c);
+      const r = await runPipelineTestCase(pipeline, project.connectors, c, new Map(project.pipelines.map((p) => [p.metadata.name, p])));
       if (r.ok) passed++;
       else failed++;
       io.out(`  ${r.ok ? '✓' : '✗'} ${r.name}\n`);

@@ -23,6 +23,9 @@ const fieldMap = strictObject(
       default: 'newest',
       description: 'merge_with_audit only: how a change on both sides is decided (newest change, a named side, or a reconciliation item). Default: newest.',
     },
+    reference: name(
+      'The value is the key of a record another pipeline syncs to the same CRM (a signal’s or a person’s company): what is written is the CRM id that record is linked to. A record whose referenced record has no link yet waits, unwritten, and is written at the first poll after the link is made. Local → CRM pipelines only.',
+    ),
   },
   ['to', 'owner'],
   'How one canonical field maps to the target, and who owns it.',

@@ -3,6 +3,7 @@ import type { ConnectorDocument, OperationKind, PipelineDocument } from '../type
 import { didYouMean } from '../suggest.js';
 import { VENDOR_HOOK_MODULES } from '../../vendors/catalog.js';
 import type { LoadedFile, Reporter } from './context.js';
+import { orient } from '../../engine/orientation.js';
 
 export const READ_KINDS: ReadonlySet<OperationKind> = new Set(['list', 'search']);
 export const WRITE_KINDS: ReadonlySet<OperationKind> = new Set(['create', 'update', 'upsert', 'delete', 'batchCreate', 'batchUpdate', 'batchUpsert', 'execute']);
@@ -153,11 +154,12 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
     }
   };
   const hasTransforms = (spec.transforms ?? []).some((t) => t.type === 'jsonata');
-  const fieldSets: Array<[Array<string | number>, Record<string, { from?: string; expr?: string; to: string }>]> = [[['spec', 'fields'], spec.fields]];
+  const fieldSets: Array<[Array<string | number>, Record<string, { from?: string; expr?: string; to: string; reference?: string }>]> = [[['spec', 'fields'], spec.fields]];
   for (const [tenant, o] of Object.entries(spec.tenants ?? {})) if (o.fields) fieldSets.push([['spec', 'tenants', tenant, 'fields'], o.fields]);
   for (const [base, fields] of fieldSets) {
     for (const [canon, fm] of Object.entries(fields)) {
       checkProp(fm.to, [...base, canon, 'to']);
+      if (fm.reference !== undefined) checkReference(f, catalog, fm.reference, [...base, canon, 'reference'], reporter);
       // Without a reshaping transform the source's own fields are known, so `from` can be checked.
       if (!hasTransforms && sourceFields && fm.from && !fm.expr && !sourceFields.has(fm.from.split('.')[0] as string)) {
         reporter.at(f.parsed, [...base, canon, 'from'], 'ref-unknown-property', `the source has no field \`${fm.from}\`${didYouMean(fm.from, sourceFields)}`);
@@ -167,4 +169,31 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
   (spec.match?.rules ?? []).forEach((r, i) => {
     if ('property' in r) checkProp(r.property, ['spec', 'match', 'rules', i, 'property']);
   });
+}
+
+/**
+ * A field's `reference` names a pipeline whose links turn the field's value (a local key) into a
+ * CRM id: that pipeline must be among the files, link its records to the CRM this pipeline writes
+ * to, and this pipeline must write from a local table to a CRM (a CRM id is what it resolves to).
+ */
+function checkReference(f: LoadedFile<PipelineDocument>, catalog: Catalog, reference: string, path: Array<string | number>, reporter: Reporter): void {
+  const referenced = catalog.pipelines.get(reference)?.doc;
+  if (!referenced) {
+    reporter.at(f.parsed, path, 'ref-unknown-pipeline', `no pipeline named \`${reference}\`${didYouMean(reference, [...catalog.pipelines.keys()].filter((n) => n !== f.doc.metadata.name))}`, {
+      hint: 'pass the referenced pipeline\'s file too, e.g. `syncd validate connectors/ pipelines/`',
+    });
+    return;
+  }
+  const connectors = new Map([...catalog.connectors].map(([name, c]) => [name, c.doc]));
+  const own = orient(f.doc, connectors);
+  if (!own.sourceIsLocal) {
+    reporter.at(f.parsed, path, 'reference-not-linkable', `a reference turns a local key into the CRM id it is linked to, but this pipeline reads from \`${f.doc.spec.source.connector}\`, not from a local table`);
+    return;
+  }
+  const theirs = orient(referenced, connectors);
+  if (theirs.remote.connector !== own.remote.connector) {
+    reporter.at(f.parsed, path, 'reference-not-linkable', `pipeline \`${reference}\` links its records to \`${theirs.remote.connector}\`, but this pipeline writes to \`${own.remote.connector}\``, {
+      hint: `name the pipeline that syncs those records to \`${own.remote.connector}\``,
+    });
+  }
 }

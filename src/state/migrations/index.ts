@@ -12,6 +12,7 @@ import { migration005 } from './005_source_failures.js';
 import { migration006 } from './006_planner_statistics.js';
 import { migration007 } from './007_outcomes_on_deliveries.js';
 import { migration008 } from './008_intents_on_outbox.js';
+import { migration009 } from './009_reference_waits.js';
 
 export interface Migration {
   /** Stored in `syncd_migrations`; never rename a shipped migration. */
@@ -20,7 +21,7 @@ export interface Migration {
   down(knex: Knex): Promise<void>;
 }
 
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
   getMigrations: async () => [...migrations],
