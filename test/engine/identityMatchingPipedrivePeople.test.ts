@@ -35,7 +35,8 @@ describe('identity matching of people against Pipedrive persons', () => {
         { id: 'qp-2', full_name: 'Sam Seller', email: 'hello@shared.example', updated_at: '2026-05-01T09:02:00.000Z' },
         { id: 'qp-3', first_name: 'Katherine', last_name: 'Johnson', email: 'kj@nasa.example', updated_at: '2026-05-01T09:03:00.000Z' },
       ]);
-    });
+      // Its persons' organizations come through the companies pipeline's links.
+    }, ['queast-companies-pipedrive']);
   });
 
   afterAll(async () => {

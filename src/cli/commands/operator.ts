@@ -5,6 +5,7 @@
 import { openStore, type Store } from '../../state/store.js';
 import { listCursors, resetCursors, commitCursor } from '../../state/cursors.js';
 import { listSourceFailures } from '../../state/sourceFailures.js';
+import { summarizeReferenceWaits } from '../../state/referenceWaits.js';
 import { queueDepth } from '../../state/outbox/queries.js';
 import type { OutboxStatus } from '../../state/outbox/rows.js';
 import { discardDeadLetters, listDeadLetters, replayDeadLetters } from '../../state/deadLetters.js';
@@ -54,7 +55,8 @@ export async function runStatus(args: StoreArgs & { pipeline?: string }, io: Com
       rows.push({ pipeline: p, cursor: cursor?.value ?? null, cursorUpdatedAt: cursor?.updatedAt ?? null, ...d.byStatus, oldestOpenCreatedAt: d.oldestOpenCreatedAt, awaitingReview: await recordsAwaitingReview(scope, p) });
     }
     const connections = await listConnections(scope);
-    print(io, args, { pipelines: rows, sourceFailures: failing, connections }, () => {
+    const waits = await summarizeReferenceWaits(scope, args.pipeline ? { pipeline: args.pipeline } : {});
+    print(io, args, { pipelines: rows, sourceFailures: failing, referenceWaits: waits, connections }, () => {
       const now = Date.now();
       let out = formatTable(
         ['pipeline', 'cursor', 'polled', 'pending', 'in flight', 'waiting auth', 'failed', 'dead', 'done', 'superseded', 'oldest open', 'match review'],
@@ -62,6 +64,7 @@ export async function runStatus(args: StoreArgs & { pipeline?: string }, io: Com
       );
       // The error is what an operator acts on: printed whole, not cut to a table column.
       for (const f of failing) out += `\nsource of ${f.pipeline} (${f.source}) failing since ${when(f.firstFailedAt)}, ${f.failures} poll(s) in a row; last error:\n  ${f.error}\n`;
+      for (const w of waits) out += `\n${w.records} record(s) of ${w.pipeline} wait for the record they reference to be linked by ${w.reference} (the oldest since ${when(w.oldestSince)}); each is written at the first poll after that\n`;
       if (connections.length) out += '\n' + formatTable(['connection', 'connector', 'status', 'reason'], connections.map((c) => [c.connection, c.connector, c.status, c.reason]));
       if (rows.length === 0) out = `no pipeline has run in tenant ${args.tenant} of this store yet\n`;
       return out;

@@ -42,13 +42,14 @@ export async function runPlan(args: PlanArgs, io: CommandIO): Promise<number> {
   const writes = plans.flatMap((p) => p.writes);
   const reconciliation = plans.flatMap((p) => p.reconciliation);
   const reviews = plans.flatMap((p) => p.reviews);
+  const waits = plans.flatMap((p) => p.waits);
   const totals = plans.reduce((t, p) => ({ read: t.read + p.counts.read, filtered: t.filtered + p.counts.filtered, skipped: t.skipped + p.counts.skipped, unchanged: t.unchanged + p.counts.unchanged }), { read: 0, filtered: 0, skipped: 0, unchanged: 0 });
   if (args.json) {
-    io.out(JSON.stringify({ pipeline: args.pipeline, tenant: args.tenant, ...totals, writes: writes.map((w) => ({ record: w.recordKey, operation: w.operation, values: (w.payload as WritePayload).values, link: (w.payload as WritePayload).link })), blocked: reconciliation, review: reviews.map((r) => ({ record: r.local.key, remoteId: r.remote.id, strategy: r.strategy, score: r.score })) }, null, 2) + '\n');
+    io.out(JSON.stringify({ pipeline: args.pipeline, tenant: args.tenant, ...totals, writes: writes.map((w) => ({ record: w.recordKey, operation: w.operation, values: (w.payload as WritePayload).values, link: (w.payload as WritePayload).link })), blocked: reconciliation, review: reviews.map((r) => ({ record: r.local.key, remoteId: r.remote.id, strategy: r.strategy, score: r.score })), waiting: waits.map((w) => ({ record: w.recordKey, field: w.field, reference: w.reference, referencedKey: w.local.key })) }, null, 2) + '\n');
     return 0;
   }
   io.out(`plan for ${args.pipeline} (tenant ${args.tenant}), nothing is written:\n`);
-  io.out(`  read ${totals.read}, would write ${writes.length}, unchanged ${totals.unchanged}, filtered ${totals.filtered}, skipped ${totals.skipped}, blocked or flagged ${reconciliation.length}, waiting for a match review ${new Set(reviews.map((r) => r.local.key)).size}\n\n`);
+  io.out(`  read ${totals.read}, would write ${writes.length}, unchanged ${totals.unchanged}, filtered ${totals.filtered}, skipped ${totals.skipped}, blocked or flagged ${reconciliation.length}, waiting for a match review ${new Set(reviews.map((r) => r.local.key)).size}${waits.length ? `, waiting for a referenced record ${waits.length}` : ''}\n\n`);
   for (const w of writes) {
     const p = w.payload as WritePayload;
     io.out(`  ${w.recordKey}  ${w.operation}${p.targetId ? ` → ${p.targetId}` : ''}  (${p.link.strategy})\n`);
@@ -56,5 +57,6 @@ export async function runPlan(args: PlanArgs, io: CommandIO): Promise<number> {
   }
   for (const r of reconciliation) io.out(`  ${r.recordKey}  ${r.kind}${r.field ? ` on ${r.field}` : ''}: ${JSON.stringify(r.payload)}\n`);
   for (const r of reviews) io.out(`  ${r.local.key}  match review: ${r.remote.connector}.${r.remote.object} ${r.remote.id} by ${r.strategy}, score ${r.score.toFixed(2)}\n`);
+  for (const w of waits) io.out(`  ${w.recordKey}  waits: ${w.field} names ${w.local.key}, which ${w.reference} has not linked yet\n`);
   return 0;
 }

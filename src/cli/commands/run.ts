@@ -37,6 +37,7 @@ function line(p: RunnerProgress): string {
   if (p.unchanged) parts.push(`unchanged ${p.unchanged}`);
   if (p.skipped) parts.push(`skipped ${p.skipped}`);
   if (p.awaitingReview) parts.push(`awaiting review ${p.awaitingReview} (syncd review list)`);
+  if (p.awaitingReference > 0) parts.push(`waiting for a referenced record ${p.awaitingReference} (syncd status)`);
   if (p.retried) parts.push(`retried ${p.retried}`);
   if (p.rejected) parts.push(`rejected ${p.rejected}`);
   if (p.deadLettered) parts.push(`dead-lettered ${p.deadLettered}`);

@@ -59,3 +59,11 @@ export async function createQueastPeople(db: Knex): Promise<void> {
     t.primary(['id']);
   });
 }
+
+/** Queast's `signals` table, as `connectors/queast.yaml` declares it. */
+export async function createQueastSignals(db: Knex): Promise<void> {
+  await db.schema.createTable('signals', (t) => {
+    for (const c of ['id', 'company_id', 'kind', 'headline', 'detected_at', 'updated_at']) t.string(c);
+    t.primary(['id']);
+  });
+}

@@ -17,37 +17,52 @@ export interface QueastPipedrive {
   queast: Knex;
   runtime: Runtime;
   scope: Scope;
+  /** The state store's URL, for the operator commands. */
+  storeUrl: string;
   runner: PipelineRunner;
   /** Creates a Pipedrive record through the API, as a user would; returns its id. */
   create(entity: 'organizations' | 'persons', body: Record<string, unknown>): Promise<number>;
   /** The simulator's records of an entity. */
-  records<T>(entity: 'organizations' | 'persons'): Promise<T[]>;
+  records<T>(entity: 'organizations' | 'persons' | 'notes'): Promise<T[]>;
+  /** The runner of another pipeline started with it. */
+  runnerOf(pipeline: string): PipelineRunner;
   close(): Promise<void>;
 }
 
 /**
- * Starts `pipelines/<pipeline>.yaml`. `prepare` runs before the runtime starts: it creates the
- * Queast table and rows, and the records Pipedrive already has.
+ * Starts `pipelines/<pipeline>.yaml`, with the pipelines it references (`also`). `prepare` runs
+ * before the runtime starts: it creates the Queast tables and rows, and the records Pipedrive
+ * already has.
  */
-export async function startQueastPipedrive(pipeline: string, prepare: (h: Pick<QueastPipedrive, 'account' | 'queast' | 'create'>) => Promise<void>): Promise<QueastPipedrive> {
+export async function startQueastPipedrive(
+  pipeline: string,
+  prepare: (h: Pick<QueastPipedrive, 'account' | 'queast' | 'create'>) => Promise<void>,
+  also: readonly string[] = [],
+): Promise<QueastPipedrive> {
   const urls: BackendUrls = await prepareBackend('sqlite', pipeline);
   const account = await startPipedriveAccount();
   const queast = openLocal(urls.local);
   const create = async (entity: 'organizations' | 'persons', body: Record<string, unknown>) =>
     (await callJson<{ data: { id: number } }>(`${account.sim.url}/api/v2/${entity}`, { method: 'POST', headers: { 'x-api-token': account.sim.apiToken }, body })).data.id;
   await prepare({ account, queast, create });
-  const specs = ['connectors/queast.yaml', 'connectors/pipedrive.yaml', `pipelines/${pipeline}.yaml`];
+  const specs = ['connectors/queast.yaml', 'connectors/pipedrive.yaml', ...[pipeline, ...also].map((p) => `pipelines/${p}.yaml`)];
   const runtime = await Runtime.create({ project: await loadProject(specs), store: urls.store, env: { QUEAST_DATABASE_URL: urls.local, SYNCD_SECRET_KEY: urls.secretKey, ...account.env } });
-  const runner = runtime.runners.find((r) => r.progress.pipeline === pipeline);
-  if (!runner) throw new Error(`${pipeline} did not start`);
+  const runnerOf = (name: string): PipelineRunner => {
+    const runner = runtime.runners.find((r) => r.progress.pipeline === name);
+    if (!runner) throw new Error(`${name} did not start`);
+    return runner;
+  };
+  const runner = runnerOf(pipeline);
   return {
     account,
     queast,
     runtime,
     scope: runtime.store.forTenant('default'),
+    storeUrl: urls.store,
     runner,
     create,
-    records: async <T>(entity: 'organizations' | 'persons') => (await callJson<Record<string, T[]>>(`${account.sim.url}/__admin/state`))[entity] as T[],
+    runnerOf,
+    records: async <T>(entity: 'organizations' | 'persons' | 'notes') => (await callJson<Record<string, T[]>>(`${account.sim.url}/__admin/state`))[entity] as T[],
     async close() {
       await runtime.close();
       await queast.destroy();

@@ -1,0 +1,75 @@
+/**
+ * A Smart Signal becomes a HubSpot note associated with its company, through the company's link
+ * made by the shipped companies pipeline: the note waits until the company is in HubSpot, and is
+ * then created with the association (type 190, note → company).
+ */
+import type { Knex } from 'knex';
+import { Runtime } from '../../src/engine/runtime.js';
+import { loadProject } from '../../src/engine/project.js';
+import { startHubspotSimulator } from '../../src/simulators/hubspot/index.js';
+import type { RunningSimulator } from '../../src/simulators/kit/server.js';
+import { findLinkByLocal } from '../../src/state/links.js';
+import { listReferenceWaits } from '../../src/state/referenceWaits.js';
+import { createQueastCompanies, createQueastSignals, openLocal } from './support/localDb.js';
+import { hubspot, hubspotEnv } from './support/hubspot.js';
+import { prepareBackend, type BackendUrls } from './support/backends.js';
+
+const SPECS = ['connectors/queast.yaml', 'connectors/hubspot.yaml', 'pipelines/queast-companies-hubspot.yaml', 'pipelines/queast-signals-hubspot.yaml'];
+
+describe('Smart Signals as HubSpot notes on their company', () => {
+  let urls: BackendUrls;
+  let sim: RunningSimulator;
+  let queast: Knex;
+  let runtime: Runtime;
+
+  const run = async (pipeline: string) => {
+    const runner = runtime.runners.find((r) => r.progress.pipeline === pipeline);
+    if (!runner) throw new Error(`no runner ${pipeline}`);
+    expect(await runner.runOnce()).toBe(true);
+    return runner.progress;
+  };
+  const scope = () => runtime.store.forTenant('default');
+  const linked = async (object: string, key: string, remoteObject: string) => (await findLinkByLocal(scope(), { object, key }, { connector: 'hubspot', object: remoteObject }))?.remote.id;
+
+  beforeAll(async () => {
+    urls = await prepareBackend('sqlite', 'references_hubspot');
+    sim = await startHubspotSimulator({ seed: 5 });
+    await hubspot(sim, 'POST', '/crm/v3/properties/companies', { name: 'queast_company_id', type: 'string', fieldType: 'text', hasUniqueValue: true, label: 'Queast company id', groupName: 'companyinformation' });
+    await hubspot(sim, 'POST', '/crm/v3/properties/companies', { name: 'queast_interesting', type: 'bool', fieldType: 'booleancheckbox', label: 'Interesting', groupName: 'companyinformation' });
+    await hubspot(sim, 'POST', '/crm/v3/properties/notes', { name: 'queast_signal_id', type: 'string', fieldType: 'text', hasUniqueValue: true, label: 'Queast signal id', groupName: 'noteinformation' });
+    queast = openLocal(urls.local);
+    await createQueastCompanies(queast);
+    await createQueastSignals(queast);
+    await queast('signals').insert({ id: 'qs-1', company_id: 'qc-1', kind: 'funding', headline: 'Series B', detected_at: '2026-05-01T08:00:00.000Z', updated_at: '2026-05-01T09:00:00.000Z' });
+    runtime = await Runtime.create({ project: await loadProject(SPECS), store: urls.store, env: { QUEAST_DATABASE_URL: urls.local, SYNCD_SECRET_KEY: urls.secretKey, ...hubspotEnv(sim) } });
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+    await queast?.destroy();
+    await sim?.close();
+    await urls?.cleanup();
+  });
+
+  it('waits for the company, then creates the note associated with it, once', async () => {
+    expect(await run('queast-signals-hubspot')).toMatchObject({ read: 1, awaitingReference: 1, written: 0 });
+    expect((await listReferenceWaits(scope())).map((w) => [w.recordKey, w.reference, w.local.key])).toEqual([['qs-1', 'queast-companies-hubspot', 'qc-1']]);
+
+    await queast('companies').insert({ id: 'qc-1', name: 'Quuxotic Instruments', website: 'https://quuxotic.example', updated_at: '2026-05-01T10:00:00.000Z' });
+    await run('queast-companies-hubspot');
+    const company = await linked('queast.companies', 'qc-1', 'companies');
+    expect(company).toBeDefined();
+
+    expect(await run('queast-signals-hubspot')).toMatchObject({ awaitingReference: 0, written: 1 });
+    const note = await linked('queast.signals', 'qs-1', 'notes');
+    const view = await hubspot<{ properties: Record<string, string | null>; associations: Record<string, Array<{ id: string; typeIds: number[] }>> }>(sim, 'GET', `/__admin/records/notes/${note}`);
+    expect(view.properties).toMatchObject({ hs_note_body: '<b>funding</b>: Series B', queast_signal_id: 'qs-1' });
+    expect(view.associations.companies).toEqual([{ id: company, typeIds: [190] }]);
+    expect(await listReferenceWaits(scope())).toEqual([]);
+
+    const notes = async () => (await hubspot<{ counts: { notes: { active: number } } }>(sim, 'GET', '/__admin/state')).counts.notes.active;
+    const before = await notes();
+    expect(await run('queast-signals-hubspot')).toMatchObject({ written: 1 });
+    expect(await notes()).toBe(before);
+  });
+});
