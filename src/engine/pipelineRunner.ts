@@ -22,7 +22,7 @@ import { canonicalJson } from './contentVersion.js';
 import { openReconciliationItem } from '../state/reconciliation.js';
 import { markDecisionsApplied, proposeMatch, unappliedDecisions } from '../state/reviewQueue.js';
 import { saveFieldBases } from '../state/fieldBases.js';
-import { clearReferenceWaits, resolvedReferenceWaits, saveReferenceWaits } from '../state/referenceWaits.js';
+import { clearReferenceWaits, resolvedReferenceWaits, saveReferenceWaits, summarizeReferenceWaits } from '../state/referenceWaits.js';
 import { acquireLease, releaseLease } from '../state/leases.js';
 import { planPage, type PagePlan, type PlanContext, type PlanLookups } from './planner.js';
 import { storeLookups } from './planLookups.js';
@@ -45,8 +45,8 @@ export interface RunnerProgress {
   /** Records held back for a match review (a record read again while it waits counts once). */
   awaitingReview: number;
   /**
-   * Records held back until a record they reference is linked, less those written since (a record
-   * read again while it waits counts once).
+   * Records of the pipeline waiting until a record they reference is linked: counted from the
+   * store at each poll, then kept up to date as this runner's pages set records aside or write them.
    */
   awaitingReference: number;
   written: number;
@@ -245,7 +245,7 @@ export class PipelineRunner {
       // A record whose row changed to name another record that is not linked waits again and is
       // not returned; one seen twice in a pass would be planned in a loop, so the pass ends.
       const keys = (await resolvedReferenceWaits(this.scope, o.plan.pipeline, REPLANNED_PER_PAGE)).filter((k) => !seen.has(k));
-      if (keys.length === 0) return;
+      if (keys.length === 0) break;
       for (const k of keys) seen.add(k);
       const records = await o.source.records(keys, this.sourceAbort.signal);
       const plan = await planPage(o.plan, records, this.lookups(), this.sourceAbort.signal);
@@ -254,8 +254,11 @@ export class PipelineRunner {
       plan.referencesFound = keys.filter((k) => !waitingAgain.has(k));
       this.count(plan, await this.commit(plan, undefined));
       this.wake$.next();
-      if (keys.length < REPLANNED_PER_PAGE) return;
+      if (keys.length < REPLANNED_PER_PAGE) break;
     }
+    // Counted from the store once a poll: records that waited before this process started, or
+    // that another worker wrote, are counted as they are.
+    this.progress.awaitingReference = (await summarizeReferenceWaits(this.scope, { pipeline: o.plan.pipeline })).reduce((n, w) => n + w.records, 0);
   }
 
   /**
