@@ -1,7 +1,8 @@
 /**
  * Pipeline tests (`*.test.yaml`, run by `syncd test`): input records in, expected writes out,
  * offline. Each case plans its input through the real planner — transforms, matching, field maps
- * and ownership — on an empty in-memory store, against a target that records instead of sending.
+ * and ownership — on an in-memory store holding only the links a case gives, against a target
+ * that records instead of sending.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { ConnectorDocument, PipelineDocument } from '../spec/types.js';
@@ -12,6 +13,8 @@ import { storeLookups } from './planLookups.js';
 import type { WritePayload } from './planner.js';
 import type { TargetPort } from './ports.js';
 import { isLocal } from './fieldPlan.js';
+import { orient } from './orientation.js';
+import { upsertLink } from '../state/links.js';
 
 export interface ExpectedWrite {
   record: string;
@@ -19,11 +22,19 @@ export interface ExpectedWrite {
   values: Record<string, unknown>;
 }
 
+/** A record of another pipeline already linked to the CRM, for the fields that reference it. */
+export interface GivenLink {
+  pipeline: string;
+  key: string;
+  id: string;
+}
+
 export interface PipelineTestCase {
   name: string;
   input: Array<Record<string, unknown>>;
   tenant?: string;
-  expect: { writes?: ExpectedWrite[]; filtered?: number; skipped?: number; failed?: number; conflicts?: number };
+  links?: GivenLink[];
+  expect: { writes?: ExpectedWrite[]; filtered?: number; skipped?: number; failed?: number; conflicts?: number; waiting?: number };
 }
 
 export interface CaseResult {
@@ -69,6 +80,12 @@ export async function runPipelineTestCase(pipeline: PipelineDocument, connectors
       const key = String(fields[keyField] ?? fields.id ?? i);
       return { key, fields, ...(ctx.orientation.sourceIsLocal ? {} : { remoteId: String(fields.id ?? key) }) };
     });
+    for (const l of c.links ?? []) {
+      const referenced = pipelines.get(l.pipeline);
+      if (!referenced) throw new Error(`links: no pipeline named ${l.pipeline} among the files`);
+      const o = orient(referenced, connectors);
+      await upsertLink(scope, { local: { object: o.localObject, key: l.key }, remote: { ...o.remote, id: l.id }, pipeline: l.pipeline, strategy: 'manual' });
+    }
     const lookups = storeLookups(scope, ctx);
     const plan = await planPage(ctx, records, lookups, new AbortController().signal);
     const e = c.expect;
@@ -77,6 +94,7 @@ export async function runPipelineTestCase(pipeline: PipelineDocument, connectors
       ['skipped', plan.counts.skipped],
       ['failed', plan.counts.failed],
       ['conflicts', plan.reconciliation.filter((r) => r.kind === 'conflict').length],
+      ['waiting', plan.counts.waiting],
     ];
     for (const [k, actual] of counts) if (e[k] !== undefined && e[k] !== actual) problems.push(`expected ${k}: ${String(e[k])}, got ${actual}`);
     if (e.writes) {

@@ -34,6 +34,18 @@ export function pipelineTestSchema(): JsonSchema {
                 name: text('What the case shows.'),
                 tenant: text('Tenant whose overrides apply. Default: default.'),
                 input: { type: 'array', items: { type: 'object' }, description: 'Source records, as the source would read them.' },
+                links: {
+                  type: 'array',
+                  description: 'Records of other pipelines already linked to the CRM, for the fields that reference them.',
+                  items: strictObject(
+                    {
+                      pipeline: name('The pipeline a field reference names.'),
+                      key: text('The linked record’s local key.'),
+                      id: text('Its CRM id.'),
+                    },
+                    ['pipeline', 'key', 'id'],
+                  ),
+                },
                 expect: strictObject(
                   {
                     writes: { type: 'array', items: expectedWrite, description: 'Every write expected, no more.' },
@@ -41,6 +53,7 @@ export function pipelineTestSchema(): JsonSchema {
                     skipped: integer('Records skipped (no match with onNoMatch: skip, held by a conflict).', 0),
                     failed: integer('Records whose transforms failed.', 0),
                     conflicts: integer('Conflicts opened.', 0),
+                    waiting: integer('Records waiting for a record they reference to be linked.', 0),
                   },
                   [],
                 ),
