@@ -27,8 +27,9 @@ import type { Project } from './project.js';
 import { webhookSource } from './endpoints/webhookSource.js';
 import { webhookConnections } from './webhookIntake.js';
 import { keepHeapNearLiveSize } from './heapPolicy.js';
+import { startRetention, type RetentionHandle, type RetentionOptions } from './retention.js';
 import type { WebhookConnectionConfig } from '../server/webhooks/connections.js';
-import type { Telemetry } from '../telemetry/events.js';
+import { OutboxPurged, type Telemetry } from '../telemetry/events.js';
 
 export interface RuntimeOptions {
   project: Project;
@@ -59,7 +60,15 @@ export interface RuntimeOptions {
    * delivers from; shared with PostgreSQL, where workers share the outbox). Default: on.
    */
   handoff?: boolean;
+  /**
+   * How long the daemon keeps done writes in the outbox before they become audit rows of their
+   * own (`retention.ts`), or `false` to keep them there. Default: 30 days.
+   */
+  retention?: Pick<RetentionOptions, 'keepMs' | 'everyMs' | 'batch'> | false;
 }
+
+/** How long `syncd run` keeps done writes in the outbox unless told otherwise. */
+export const DEFAULT_RETENTION_MS = 30 * 86_400_000;
 
 const DEFAULT_RETRY = { attempts: 6, initialDelay: '500ms', maxDelay: '2m' };
 /** Records per source page when unlinked records are matched by searching the CRM. */
@@ -72,6 +81,7 @@ export class Runtime {
   private readonly budget = new MemoryBudgetBackend();
   private readonly resolved = new Map<string, ConnectorDocument>();
   private readonly worker: string;
+  private retention?: RetentionHandle;
 
   private constructor(
     readonly store: Store,
@@ -266,6 +276,15 @@ export class Runtime {
     // A daemon's heap stays near what it keeps alive (see heapPolicy.ts).
     keepHeapNearLiveSize();
     for (const r of this.runners) r.start();
+    const retention = this.opts.retention ?? { keepMs: DEFAULT_RETENTION_MS };
+    if (retention) {
+      const telemetry = this.opts.telemetry;
+      this.retention = startRetention(this.store, this.opts.tenants ?? ['default'], this.worker, {
+        ...retention,
+        onPurged: (tenant, rows) => telemetry?.emit(OutboxPurged, { tenant, rows, keep_ms: retention.keepMs }),
+        onError: (tenant, err) => this.opts.onError?.(`retention [${tenant}]`, 'purge', err),
+      });
+    }
   }
 
   /** One poll and a full drain of every pipeline (tests, `syncd run --once`); false if any failed. */
@@ -291,6 +310,7 @@ export class Runtime {
   }
 
   async close(): Promise<void> {
+    await this.retention?.stop();
     await this.databases.closeAll();
     await this.store.close();
   }

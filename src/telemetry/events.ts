@@ -265,6 +265,15 @@ export const WebhookRejected = defineEvent<{
   },
 });
 
+export const OutboxPurged = defineEvent<{ tenant: string; rows: number; keep_ms: number }>({
+  name: 'integration.crm.outbox_purged',
+  fields: { tenant: 'tenant', rows: 'done writes moved from the outbox to the audit trail', keep_ms: 'how long done writes stay in the outbox' },
+  level: 'info',
+  message: 'done writes moved from the outbox to the audit trail',
+  // The outbox depth gauges already show the effect; the log line says when and how much.
+  count() {},
+});
+
 export const RateLimitWait = defineEvent<{ tenant: string; connector: string; wait_ms: number; budget?: string }>({
   name: 'integration.crm.rate_limit_wait',
   fields: { tenant: 'tenant', connector: 'connector', wait_ms: 'time waited', budget: 'which budget (e.g. search)' },

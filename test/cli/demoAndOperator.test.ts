@@ -158,3 +158,12 @@ spec:
     expect(r.out).toMatch(/0 passed, 1 failed/);
   });
 });
+
+describe('syncd run --retain-done', () => {
+  it('refuses a retention that is not a duration, without a stack trace', () => {
+    const r = syncd(['run', '--once', '--retain-done', 'a month']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--retain-done a month is not a duration (30d, 12h, 90m…) or off');
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+});

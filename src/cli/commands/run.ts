@@ -14,6 +14,7 @@ import { createServer } from '../../server/createServer.js';
 import { inboxSink } from '../../engine/webhookIntake.js';
 import { queueDepth } from '../../state/outbox/queries.js';
 import { UserError, type CommandIO } from '../io.js';
+import { parseDuration } from '../../spec/duration.js';
 
 export interface RunArgs {
   paths: string[];
@@ -28,6 +29,8 @@ export interface RunArgs {
   pipelines?: string[];
   once: boolean;
   drainSeconds: number;
+  /** A duration, or `off`. */
+  retainDone?: string;
   progress: boolean;
 }
 
@@ -59,6 +62,9 @@ export async function runDaemon(args: RunArgs, io: CommandIO): Promise<number> {
     lastPrint = now;
     io.err(`${line(p)}\n`);
   };
+  const retainDone = args.retainDone ?? '30d';
+  const keepMs = retainDone === 'off' ? undefined : parseDuration(retainDone);
+  if (retainDone !== 'off' && keepMs === undefined) throw new UserError(`--retain-done ${retainDone} is not a duration (30d, 12h, 90m…) or off`);
   const logger = createLogger({ level: args.logLevel, base: { service: 'syncd' } });
   const metrics = createMetrics();
   const telemetry = createTelemetry({ logger, metrics });
@@ -73,6 +79,7 @@ export async function runDaemon(args: RunArgs, io: CommandIO): Promise<number> {
       onProgress,
       ...(args.once ? {} : { telemetry }),
       onError: (pipeline, stage, err) => io.err(`syncd: ${pipeline} ${stage}: ${redactSecrets(err instanceof Error ? err.message : String(err))}\n`),
+      retention: keepMs === undefined ? false : { keepMs },
     });
   } catch (err) {
     // Unset environment variables, unreachable databases: the operator's to fix, no stack.

@@ -83,10 +83,13 @@ export async function queueDepth(scope: Scope, filter: { pipeline?: string } = {
 /**
  * Deletes `done` rows last changed before `before` (retention), with their attempt log; returns
  * the count. Their intents and outcomes stay on the audit trail, as audit rows of their own.
+ * `limit` bounds the rows of one call (and its transaction); the oldest rows go first.
  */
-export async function purgeDone(scope: Scope, before: number): Promise<number> {
+export async function purgeDone(scope: Scope, before: number, limit?: number): Promise<number> {
   return scope.transaction(async (tx) => {
-    const ids = (await tx.db(tables.outbox).where({ tenant: tx.tenant, status: 'done' }).andWhere('updated_at', '<', before).pluck('id')).map(toNumber);
+    const q = tx.db(tables.outbox).where({ tenant: tx.tenant, status: 'done' }).andWhere('updated_at', '<', before);
+    if (limit !== undefined) q.orderBy('id').limit(limit);
+    const ids = (await q.pluck('id')).map(toNumber);
     let deleted = 0;
     for (const part of chunks(ids, IDS_PER_STATEMENT)) {
       await appendAudit(tx, (await writeTrailOf(tx, part)).map(auditInputOf));
