@@ -1,7 +1,8 @@
 /**
- * A Smart Signal becomes a HubSpot note associated with its company, through the company's link
- * made by the shipped companies pipeline: the note waits until the company is in HubSpot, and is
- * then created with the association (type 190, note → company).
+ * Associations in HubSpot through field references, with the shipped Queast pipelines: a Smart
+ * Signal becomes a note associated with its company (type 190, on the note's create), and a
+ * person's contact is associated with its company through the associations API (type 279), each
+ * once both ends are linked.
  */
 import type { Knex } from 'knex';
 import { Runtime } from '../../src/engine/runtime.js';
@@ -10,13 +11,14 @@ import { startHubspotSimulator } from '../../src/simulators/hubspot/index.js';
 import type { RunningSimulator } from '../../src/simulators/kit/server.js';
 import { findLinkByLocal } from '../../src/state/links.js';
 import { listReferenceWaits } from '../../src/state/referenceWaits.js';
-import { createQueastCompanies, createQueastSignals, openLocal } from './support/localDb.js';
+import { createQueastCompanies, createQueastPeople, createQueastSignals, openLocal } from './support/localDb.js';
 import { hubspot, hubspotEnv } from './support/hubspot.js';
 import { prepareBackend, type BackendUrls } from './support/backends.js';
 
-const SPECS = ['connectors/queast.yaml', 'connectors/hubspot.yaml', 'pipelines/queast-companies-hubspot.yaml', 'pipelines/queast-signals-hubspot.yaml'];
+const SPECS = ['connectors/queast.yaml', 'connectors/hubspot.yaml', ...['queast-companies-hubspot', 'queast-signals-hubspot', 'queast-people-hubspot', 'queast-people-hubspot-companies'].map((p) => `pipelines/${p}.yaml`)];
+type View = { properties: Record<string, string | null>; associations: Record<string, Array<{ id: string; typeIds: number[] }>> };
 
-describe('Smart Signals as HubSpot notes on their company', () => {
+describe('HubSpot notes and contacts associated with their company', () => {
   let urls: BackendUrls;
   let sim: RunningSimulator;
   let queast: Knex;
@@ -37,9 +39,11 @@ describe('Smart Signals as HubSpot notes on their company', () => {
     await hubspot(sim, 'POST', '/crm/v3/properties/companies', { name: 'queast_company_id', type: 'string', fieldType: 'text', hasUniqueValue: true, label: 'Queast company id', groupName: 'companyinformation' });
     await hubspot(sim, 'POST', '/crm/v3/properties/companies', { name: 'queast_interesting', type: 'bool', fieldType: 'booleancheckbox', label: 'Interesting', groupName: 'companyinformation' });
     await hubspot(sim, 'POST', '/crm/v3/properties/notes', { name: 'queast_signal_id', type: 'string', fieldType: 'text', hasUniqueValue: true, label: 'Queast signal id', groupName: 'noteinformation' });
+    await hubspot(sim, 'POST', '/crm/v3/properties/contacts', { name: 'queast_person_id', type: 'string', fieldType: 'text', hasUniqueValue: true, label: 'Queast person', groupName: 'contactinformation' });
     queast = openLocal(urls.local);
     await createQueastCompanies(queast);
     await createQueastSignals(queast);
+    await createQueastPeople(queast);
     await queast('signals').insert({ id: 'qs-1', company_id: 'qc-1', kind: 'funding', headline: 'Series B', detected_at: '2026-05-01T08:00:00.000Z', updated_at: '2026-05-01T09:00:00.000Z' });
     runtime = await Runtime.create({ project: await loadProject(SPECS), store: urls.store, env: { QUEAST_DATABASE_URL: urls.local, SYNCD_SECRET_KEY: urls.secretKey, ...hubspotEnv(sim) } });
   });
@@ -62,7 +66,7 @@ describe('Smart Signals as HubSpot notes on their company', () => {
 
     expect(await run('queast-signals-hubspot')).toMatchObject({ awaitingReference: 0, written: 1 });
     const note = await linked('queast.signals', 'qs-1', 'notes');
-    const view = await hubspot<{ properties: Record<string, string | null>; associations: Record<string, Array<{ id: string; typeIds: number[] }>> }>(sim, 'GET', `/__admin/records/notes/${note}`);
+    const view = await hubspot<View>(sim, 'GET', `/__admin/records/notes/${note}`);
     expect(view.properties).toMatchObject({ hs_note_body: '<b>funding</b>: Series B', queast_signal_id: 'qs-1' });
     expect(view.associations.companies).toEqual([{ id: company, typeIds: [190] }]);
     expect(await listReferenceWaits(scope())).toEqual([]);
@@ -71,5 +75,27 @@ describe('Smart Signals as HubSpot notes on their company', () => {
     const before = await notes();
     expect(await run('queast-signals-hubspot')).toMatchObject({ written: 1 });
     expect(await notes()).toBe(before);
+  });
+
+  it('associates a contact with its company once both are in HubSpot, once', async () => {
+    const company = await linked('queast.companies', 'qc-1', 'companies');
+    await queast('people').insert([
+      { id: 'qp-1', full_name: 'Grace Hopper', first_name: 'Grace', last_name: 'Hopper', email: 'grace@quuxotic.example', company_id: 'qc-1', updated_at: '2026-05-01T09:00:00.000Z' },
+      { id: 'qp-2', first_name: 'Alan', last_name: 'Turing', email: 'alan@zorblex.example', company_id: 'qc-9', updated_at: '2026-05-01T09:01:00.000Z' },
+    ]);
+    // Neither contact is in HubSpot yet.
+    expect(await run('queast-people-hubspot-companies')).toMatchObject({ awaitingReference: 2, written: 0 });
+    await run('queast-people-hubspot');
+    const grace = await linked('queast.people', 'qp-1', 'contacts');
+    expect(grace).toBeDefined();
+
+    // Grace's company is linked; Alan's (qc-9) is not in Queast's companies yet.
+    expect(await run('queast-people-hubspot-companies')).toMatchObject({ awaitingReference: 1, written: 1 });
+    const view = await hubspot<View>(sim, 'GET', `/__admin/records/contacts/${grace}`);
+    expect(view.associations.companies).toEqual([{ id: company, typeIds: [279] }]);
+    expect((await listReferenceWaits(scope())).map((w) => [w.pipeline, w.recordKey, w.field, w.local.key])).toEqual([['queast-people-hubspot-companies', 'qp-2', 'association.company', 'qc-9']]);
+
+    expect(await run('queast-people-hubspot-companies')).toMatchObject({ written: 1 });
+    expect((await hubspot<View>(sim, 'GET', `/__admin/records/contacts/${grace}`)).associations.companies).toHaveLength(1);
   });
 });
