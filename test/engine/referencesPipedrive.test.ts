@@ -7,6 +7,7 @@
 import { listReferenceWaits, summarizeReferenceWaits } from '../../src/state/referenceWaits.js';
 import { findLinkByLocal } from '../../src/state/links.js';
 import { runStatus } from '../../src/cli/commands/operator.js';
+import { runPlan } from '../../src/cli/commands/plan.js';
 import { createQueastCompanies, createQueastPeople, createQueastSignals } from './support/localDb.js';
 import { startQueastPipedrive, type QueastPipedrive } from './support/queastPipedrive.js';
 
@@ -55,6 +56,21 @@ describe('records referencing a company, written to Pipedrive through its link',
 
   afterAll(async () => {
     await h?.close();
+  });
+
+  it('shows in a plan which records would wait, and for which record', async () => {
+    for (const [k, v] of Object.entries(h.env)) vi.stubEnv(k, v);
+    let out = '';
+    try {
+      const paths = ['connectors/queast.yaml', 'connectors/pipedrive.yaml', ...['queast-signals-pipedrive', 'queast-companies-pipedrive'].map((p) => `pipelines/${p}.yaml`)];
+      expect(await runPlan({ pipeline: 'queast-signals-pipedrive', paths, store: h.storeUrl, tenant: 'default', limit: 50, json: false }, { out: (t) => void (out += t), err: () => undefined })).toBe(0);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(out).toContain('would write 0,');
+    expect(out).toContain('waiting for a referenced record 3');
+    expect(out).toContain('qs-2  waits: signal.org names qc-2, which queast-companies-pipedrive has not linked yet');
+    expect(await waiting()).toEqual([]);
   });
 
   it('holds back every record whose company has no organization yet, and writes the one without a company', async () => {

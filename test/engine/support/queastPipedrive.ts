@@ -19,6 +19,8 @@ export interface QueastPipedrive {
   scope: Scope;
   /** The state store's URL, for the operator commands. */
   storeUrl: string;
+  /** The environment the runtime reads its connectors' and store's settings from. */
+  env: Record<string, string>;
   runner: PipelineRunner;
   /** Creates a Pipedrive record through the API, as a user would; returns its id. */
   create(entity: 'organizations' | 'persons', body: Record<string, unknown>): Promise<number>;
@@ -46,7 +48,8 @@ export async function startQueastPipedrive(
     (await callJson<{ data: { id: number } }>(`${account.sim.url}/api/v2/${entity}`, { method: 'POST', headers: { 'x-api-token': account.sim.apiToken }, body })).data.id;
   await prepare({ account, queast, create });
   const specs = ['connectors/queast.yaml', 'connectors/pipedrive.yaml', ...[pipeline, ...also].map((p) => `pipelines/${p}.yaml`)];
-  const runtime = await Runtime.create({ project: await loadProject(specs), store: urls.store, env: { QUEAST_DATABASE_URL: urls.local, SYNCD_SECRET_KEY: urls.secretKey, ...account.env } });
+  const env = { QUEAST_DATABASE_URL: urls.local, SYNCD_SECRET_KEY: urls.secretKey, ...account.env };
+  const runtime = await Runtime.create({ project: await loadProject(specs), store: urls.store, env });
   const runnerOf = (name: string): PipelineRunner => {
     const runner = runtime.runners.find((r) => r.progress.pipeline === name);
     if (!runner) throw new Error(`${name} did not start`);
@@ -59,6 +62,7 @@ export async function startQueastPipedrive(
     runtime,
     scope: runtime.store.forTenant('default'),
     storeUrl: urls.store,
+    env,
     runner,
     create,
     runnerOf,
