@@ -24,6 +24,8 @@ export interface OutboxSnapshot {
   depth: number;
   /** Age of the oldest pending write, in seconds; 0 when the outbox is empty. */
   oldestAgeSeconds: number;
+  /** Records waiting for a record they reference to be linked. Default: 0. */
+  awaitingReference?: number;
 }
 
 export type OutboxProvider = () => OutboxSnapshot[] | Promise<OutboxSnapshot[]>;
@@ -48,6 +50,8 @@ export interface SyncdMetrics {
   readonly outboxDepth: Gauge<'tenant' | 'pipeline'>;
   /** Age of the oldest pending outbox write (set from the store at scrape time). */
   readonly outboxOldestAge: Gauge<'tenant' | 'pipeline'>;
+  /** Records waiting for a record they reference to be linked (set from the store at scrape time). */
+  recordsAwaitingReference: Gauge<'tenant' | 'pipeline'>;
   /** Time spent waiting for rate budget before a request. */
   readonly rateLimitWait: Histogram<'tenant' | 'connector'>;
   /** 429 responses received from a vendor. */
@@ -83,7 +87,7 @@ export function createMetrics(options: MetricsOptions = {}): SyncdMetrics {
   let shared: { at: number; snapshot: Promise<OutboxSnapshot[]> } | undefined;
   const snapshot = (): Promise<OutboxSnapshot[]> => {
     const now = Date.now();
-    // Both gauges are collected within one scrape; share one provider call between them.
+    // The gauges are collected within one scrape; share one provider call between them.
     if (!shared || now - shared.at > 1000) shared = { at: now, snapshot: Promise.resolve().then(() => provider?.() ?? []) };
     return shared.snapshot;
   };
@@ -120,6 +124,7 @@ export function createMetrics(options: MetricsOptions = {}): SyncdMetrics {
     deadLettered: counter('dead_lettered_total', 'Writes moved to the dead letter queue, by error class.', ['tenant', 'pipeline', 'connector', 'class']),
     outboxDepth: outboxGauge('outbox_queue_depth', 'Pending outbox writes.', (s) => s.depth),
     outboxOldestAge: outboxGauge('outbox_oldest_age_seconds', 'Age of the oldest pending outbox write.', (s) => s.oldestAgeSeconds),
+    recordsAwaitingReference: outboxGauge('records_awaiting_reference', 'Records waiting for a record they reference to be linked.', (s) => s.awaitingReference ?? 0),
     rateLimitWait: histogram('rate_limit_wait_seconds', 'Time spent waiting for rate budget.', ['tenant', 'connector'], [0.001, 0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60]),
     rateLimited: counter('rate_limited_responses_total', '429 responses received from a vendor.', ['tenant', 'connector']),
     reconnectRequired: counter('connection_reconnect_required_total', 'Connections marked as needing reconnect.', ['tenant', 'connector']),

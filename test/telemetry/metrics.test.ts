@@ -27,6 +27,7 @@ describe('createMetrics', () => {
         'syncd_dead_lettered_total',
         'syncd_outbox_queue_depth',
         'syncd_outbox_oldest_age_seconds',
+        'syncd_records_awaiting_reference',
         'syncd_rate_limit_wait_seconds',
         'syncd_rate_limited_responses_total',
         'syncd_webhook_events_received_total',
@@ -41,7 +42,7 @@ describe('createMetrics', () => {
     const m = createMetrics({ processMetrics: false });
     let calls = 0;
     let rows = [
-      { tenant: 'acme', pipeline: 'quotes', depth: 7, oldestAgeSeconds: 42.5 },
+      { tenant: 'acme', pipeline: 'quotes', depth: 7, oldestAgeSeconds: 42.5, awaitingReference: 3 },
       { tenant: 'acme', pipeline: 'contacts', depth: 0, oldestAgeSeconds: 0 },
     ];
     m.observeOutbox(async () => {
@@ -52,6 +53,8 @@ describe('createMetrics', () => {
     expect(calls).toBe(1);
     expect(text).toContain('syncd_outbox_queue_depth{tenant="acme",pipeline="quotes"} 7');
     expect(text).toContain('syncd_outbox_oldest_age_seconds{tenant="acme",pipeline="quotes"} 42.5');
+    expect(text).toContain('syncd_records_awaiting_reference{tenant="acme",pipeline="quotes"} 3');
+    expect(text).toContain('syncd_records_awaiting_reference{tenant="acme",pipeline="contacts"} 0');
     expect(text).toContain('syncd_outbox_queue_depth{tenant="acme",pipeline="contacts"} 0');
 
     rows = [{ tenant: 'acme', pipeline: 'quotes', depth: 1, oldestAgeSeconds: 3 }];

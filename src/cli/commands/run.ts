@@ -13,6 +13,7 @@ import { createTelemetry } from '../../telemetry/events.js';
 import { createServer } from '../../server/createServer.js';
 import { inboxSink } from '../../engine/webhookIntake.js';
 import { queueDepth } from '../../state/outbox/queries.js';
+import { summarizeReferenceWaits } from '../../state/referenceWaits.js';
 import { UserError, type CommandIO } from '../io.js';
 import { parseDuration } from '../../spec/duration.js';
 
@@ -113,9 +114,10 @@ async function serve(
     const tenants = [...new Set(rt.runners.map((r) => r.progress.tenant))];
     const snapshots = [];
     for (const tenant of tenants) {
+      const waits = await summarizeReferenceWaits(rt.store.forTenant(tenant));
       for (const pipeline of [...new Set(rt.runners.filter((r) => r.progress.tenant === tenant).map((r) => r.progress.pipeline))]) {
         const d = await queueDepth(rt.store.forTenant(tenant), { pipeline });
-        snapshots.push({ tenant, pipeline, depth: d.byStatus.pending + d.byStatus.in_flight + d.byStatus.waiting_auth, oldestAgeSeconds: d.oldestOpenCreatedAt === null ? 0 : (Date.now() - d.oldestOpenCreatedAt) / 1000 });
+        snapshots.push({ tenant, pipeline, depth: d.byStatus.pending + d.byStatus.in_flight + d.byStatus.waiting_auth, oldestAgeSeconds: d.oldestOpenCreatedAt === null ? 0 : (Date.now() - d.oldestOpenCreatedAt) / 1000, awaitingReference: waits.filter((w) => w.pipeline === pipeline).reduce((n, w) => n + w.records, 0) });
       }
     }
     return snapshots;
