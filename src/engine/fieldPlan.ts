@@ -4,8 +4,7 @@
  */
 import type { ConnectorDocument, FieldMapSpec, PipelineDocument } from '../spec/types.js';
 import { compileExpression, plain, type CompiledExpression, type ExpressionBudget } from '../transforms/expression.js';
-import { orient } from './orientation.js';
-import type { ReferenceWait } from '../state/referenceWaits.js';
+import { orient, type Orientation } from './orientation.js';
 
 export interface PlannedField {
   /** Canonical name, e.g. `deal.stage`. */
@@ -23,7 +22,7 @@ export interface PlannedField {
 export interface FieldReference {
   pipeline: string;
   localObject: string;
-  remote: ReferenceWait['remote'];
+  remote: Orientation['remote'];
 }
 
 export interface FieldPlan {

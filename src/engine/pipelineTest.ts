@@ -13,7 +13,6 @@ import { storeLookups } from './planLookups.js';
 import type { WritePayload } from './planner.js';
 import type { TargetPort } from './ports.js';
 import { isLocal } from './fieldPlan.js';
-import { orient } from './orientation.js';
 import { upsertLink } from '../state/links.js';
 
 export interface ExpectedWrite {
@@ -80,11 +79,11 @@ export async function runPipelineTestCase(pipeline: PipelineDocument, connectors
       const key = String(fields[keyField] ?? fields.id ?? i);
       return { key, fields, ...(ctx.orientation.sourceIsLocal ? {} : { remoteId: String(fields.id ?? key) }) };
     });
+    // A given link is one of the pairs the pipeline's field references resolve through.
     for (const l of c.links ?? []) {
-      const referenced = pipelines.get(l.pipeline);
-      if (!referenced) throw new Error(`links: no pipeline named ${l.pipeline} among the files`);
-      const o = orient(referenced, connectors);
-      await upsertLink(scope, { local: { object: o.localObject, key: l.key }, remote: { ...o.remote, id: l.id }, pipeline: l.pipeline, strategy: 'manual' });
+      const ref = ctx.plan.fields.find((f) => f.reference?.pipeline === l.pipeline)?.reference;
+      if (!ref) throw new Error(`links: no field of ${pipeline.metadata.name} references pipeline ${l.pipeline}`);
+      await upsertLink(scope, { local: { object: ref.localObject, key: l.key }, remote: { ...ref.remote, id: l.id }, pipeline: l.pipeline, strategy: 'manual' });
     }
     const lookups = storeLookups(scope, ctx);
     const plan = await planPage(ctx, records, lookups, new AbortController().signal);
