@@ -13,5 +13,5 @@ export interface ConnectorMetrics {
   /** An access token was refreshed (or the refresh failed). */
   tokenRefresh?(e: { connection: string; outcome: 'ok' | 'failed' }): void;
   /** One HTTP exchange finished. */
-  request?(e: { connection: string; operation: string; status: number | undefined; ms: number }): void;
+  request?(e: { connection: string; operation: string; method: string; status: number | undefined; ms: number }): void;
 }

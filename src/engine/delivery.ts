@@ -17,13 +17,14 @@ import { upsertLinks, type LinkInput } from '../state/links.js';
 import { recordAutoLinks, type AutoLinkRecord } from '../state/reviewQueue.js';
 import { saveFieldBases, type FieldBaseInput } from '../state/fieldBases.js';
 import { appendAudit, type AuditInput } from '../state/audit.js';
-import { openReconciliationItem } from '../state/reconciliation.js';
+import { openReconciliationItem, type ReconciliationItem } from '../state/reconciliation.js';
+import { emitConflicts } from './pipelineTelemetry.js';
 import { recordDeliveries, type DeliveryAttempt } from '../state/deliveries.js';
 import type { Orientation } from './orientation.js';
 import type { TargetPort, TargetWrite, WriteOutcome } from './ports.js';
 import type { WritePayload } from './planner.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
-import { DeadLettered, SyncCompleted, SyncFailed, SyncStarted, WriteRetried, type SyncFields, type Telemetry } from '../telemetry/events.js';
+import { ConnectionNeedsReconnect, DeadLettered, SyncCompleted, SyncFailed, SyncStarted, WriteRetried, type SyncFields, type Telemetry } from '../telemetry/events.js';
 
 export interface DeliveryContext {
   pipeline: string;
@@ -175,6 +176,9 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
   let lost = new Set<number>();
   const bases: FieldBaseInput[] = [];
   const authRows: OutboxRow[] = [];
+  /** The failure that took the connection from active to needs-reconnect in this settle, if one did. */
+  let paused: Failure | undefined;
+  const conflicts: ReconciliationItem[] = [];
   const retries: Array<{ row: OutboxRow; delay: number; f: Failure }> = [];
   const dead: Array<{ row: OutboxRow; f: Failure }> = [];
   const terminal: Array<{ row: OutboxRow; f: Failure }> = [];
@@ -277,7 +281,7 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
     for (const t of terminal) {
       summary.failed += await failOutbox(tx, [t.row.id], { errorClass: t.f.errorClass, error: t.f.message });
       const payload = t.row.payload as WritePayload;
-      await openReconciliationItem(tx, {
+      const { item, isNew } = await openReconciliationItem(tx, {
         kind: t.f.errorClass === 'conflict' ? 'conflict' : 'mapping',
         pipeline: ctx.pipeline,
         recordKey: t.row.recordKey,
@@ -293,11 +297,13 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
         },
         dedupeKey: `${t.f.errorClass}:${ctx.pipeline}:${t.row.recordKey}`,
       });
+      if (isNew) conflicts.push(item);
     }
     if (authRows.length) {
-      const reason = (outcomes[rows.indexOf(authRows[0] as OutboxRow)] as Failure).message;
-      const { parked } = await markNeedsReconnect(tx, { connection: ctx.connection, connector: ctx.connector, reason, inFlightIds: parkIds });
+      const failure = outcomes[rows.indexOf(authRows[0] as OutboxRow)] as Failure;
+      const { parked, changed } = await markNeedsReconnect(tx, { connection: ctx.connection, connector: ctx.connector, reason: failure.message, inFlightIds: parkIds });
       summary.pausedForAuth = parked;
+      if (changed) paused = failure;
     }
     await recordDeliveries(tx, attempts);
     await appendAudit(tx, audit);
@@ -314,6 +320,8 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
     for (const x of [...terminal, ...authRows.map((row) => ({ row, f: outcomes[rows.indexOf(row)] as Failure }))]) {
       t.emit(SyncFailed, { ...syncFields(ctx, x.row), error_class: x.f.errorClass, error: x.f.message, duration_ms: durations[rows.indexOf(x.row)] as number });
     }
+    emitConflicts(t, ctx.tenant ?? 'default', conflicts);
+    if (paused) t.emit(ConnectionNeedsReconnect, { tenant: ctx.tenant ?? 'default', connector: ctx.connector, reason: paused.message, ...(paused.status !== undefined ? { status: paused.status } : {}) });
   }
   ctx.onSettled?.(summary);
 }

@@ -19,7 +19,7 @@ import { getConnection } from '../state/connections.js';
 import type { OutboxRow } from '../state/outbox/rows.js';
 import { appendAudit, latestMergeDecisions, type AuditInput } from '../state/audit.js';
 import { canonicalJson } from './contentVersion.js';
-import { openReconciliationItem } from '../state/reconciliation.js';
+import { openReconciliationItem, type ReconciliationItem } from '../state/reconciliation.js';
 import { markDecisionsApplied, proposeMatch, unappliedDecisions } from '../state/reviewQueue.js';
 import { saveFieldBases } from '../state/fieldBases.js';
 import { clearReferenceWaits, resolvedReferenceWaits, saveReferenceWaits, summarizeReferenceWaits } from '../state/referenceWaits.js';
@@ -28,6 +28,7 @@ import { planPage, type PagePlan, type PlanContext, type PlanLookups } from './p
 import { storeLookups } from './planLookups.js';
 import { deliverOnce, type DeliveryContext, type SettledSummary } from './delivery.js';
 import { Handoff } from './handoff.js';
+import { emitConflicts, emitPageRead } from './pipelineTelemetry.js';
 import type { SourcePort } from './ports.js';
 
 /** Records planned again per page after review decisions, or once their references are linked. */
@@ -62,6 +63,8 @@ export interface RunnerOptions {
   source: SourcePort;
   /** Cursor identity: which source of the pipeline. */
   sourceName: string;
+  /** The source's connector, as telemetry labels it. */
+  sourceConnector: string;
   scheduleMs: number;
   plan: PlanContext;
   /** The delivery context; `batchSize` is rows per write call. */
@@ -286,12 +289,16 @@ export class PipelineRunner {
       };
       const audit = [...plan.audit.filter(once).map((e) => (e.at === undefined ? { ...e, at: plannedAt } : e)), ...superseded.map(supersededAudit)];
       if (audit.length) await appendAudit(tx, audit);
-      for (const item of plan.reconciliation) await openReconciliationItem(tx, item);
+      const conflicts: ReconciliationItem[] = [];
+      for (const item of plan.reconciliation) {
+        const { item: opened, isNew } = await openReconciliationItem(tx, item);
+        if (isNew) conflicts.push(opened);
+      }
       if (plan.bases.length) await saveFieldBases(tx, plan.bases);
       const waitsEnded = plan.referencesFound.length ? await clearReferenceWaits(tx, this.opts.plan.pipeline, plan.referencesFound) : 0;
       const waitsBegun = await saveReferenceWaits(tx, plan.waits);
       if (cursor) await commitCursor(tx, cursor.key, cursor.value);
-      return { queued: inserted.length, reviewsOpened: opened.size, referenceWaits: waitsBegun - waitsEnded, handed: this.handoff ? handedRows(tx, writes, inserted, unclaimed) : [] };
+      return { queued: inserted.length, reviewsOpened: opened.size, referenceWaits: waitsBegun - waitsEnded, conflicts, handed: this.handoff ? handedRows(tx, writes, inserted, unclaimed) : [] };
     });
     // Handed over only once committed: a page that rolled back left no claimed rows.
     if (committed.handed.length) this.handoff?.put(committed.handed);
@@ -339,7 +346,12 @@ export class PipelineRunner {
     });
   }
 
-  private count(plan: PagePlan, { queued, reviewsOpened, referenceWaits }: Committed): void {
+  private count(plan: PagePlan, { queued, reviewsOpened, referenceWaits, conflicts }: Committed): void {
+    const telemetry = this.opts.delivery.telemetry;
+    if (telemetry) {
+      emitPageRead(telemetry, { tenant: this.opts.tenant, pipeline: this.opts.plan.pipeline, connector: this.opts.sourceConnector }, plan);
+      emitConflicts(telemetry, this.opts.tenant, conflicts);
+    }
     const p = this.progress;
     p.read += plan.counts.read;
     p.planned += queued;
@@ -450,6 +462,8 @@ interface Committed {
   reviewsOpened: number;
   /** Records that began waiting for a reference, less those that stopped. */
   referenceWaits: number;
+  /** Reconciliation items the page opened (not those it found open). */
+  conflicts: ReconciliationItem[];
   /** The rows inserted claimed for this runner's delivery. */
   handed: OutboxRow[];
 }

@@ -21,6 +21,7 @@ import { searchesCandidates } from '../spec/matching.js';
 import { tableSource, tableTarget } from './endpoints/tableEndpoints.js';
 import { connectorSource, connectorTarget } from './endpoints/connectorEndpoints.js';
 import { storeCredentials } from './credentials.js';
+import { connectorTelemetry } from './connectorTelemetry.js';
 import { releaseDeadWorkers } from './workerRecovery.js';
 import type { SourcePort, TargetPort } from './ports.js';
 import type { Project } from './project.js';
@@ -130,6 +131,7 @@ export class Runtime {
         // Workers sharing a PostgreSQL store share each connection's budget through it (DESIGN §4);
         // a SQLite store serves one process, whose clients share the in-memory budget.
         budget: this.store.dialect === 'postgres' ? createStoreBudgetBackend(this.store, tenant) : this.budget,
+        ...(this.opts.telemetry ? { metrics: connectorTelemetry(this.opts.telemetry, tenant, name) } : {}),
       });
       this.clients.set(key, c);
     }
@@ -182,6 +184,7 @@ export class Runtime {
       tenant,
       source,
       sourceName: `${spec.source.type}:${spec.source.connector}`,
+      sourceConnector: spec.source.connector,
       scheduleMs: spec.source.type === 'webhook' ? 1000 : durationMs(spec.source.schedule.every, 60_000),
       concurrency,
       ...(this.opts.handoff === false ? {} : { handoff: this.store.dialect === 'sqlite' ? ('exclusive' as const) : ('shared' as const) }),

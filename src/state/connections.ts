@@ -71,15 +71,19 @@ export async function listConnections(scope: Scope): Promise<Connection[]> {
 /**
  * Marks the connection as needing reconnect and parks its pending writes plus `inFlightIds` (the
  * batch that met the auth error) as `waiting_auth`, in one transaction. New writes for it are
- * not claimed until `markReconnected`. Creates the connection row if missing.
+ * not claimed until `markReconnected`. Creates the connection row if missing. `changed` is false
+ * when the connection already needed a reconnect (another batch met the same error first).
  */
 export async function markNeedsReconnect(
   scope: Scope,
   input: { connection: string; connector: string; reason: string; inFlightIds?: readonly number[] },
-): Promise<{ parked: number }> {
+): Promise<{ parked: number; changed: boolean }> {
   return scope.transaction(async (tx) => {
     const now = tx.now();
-    await tx
+    // Only the transition counts as a change: a conditional update waits for a concurrent one
+    // (PostgreSQL row lock) and then finds the status already set, so two batches failing at once
+    // on the same revoked credential mark it once. The first failure's reason and time stay.
+    const inserted = await tx
       .db(tables.connections)
       .insert({
         tenant: tx.tenant,
@@ -93,9 +97,17 @@ export async function markNeedsReconnect(
         updated_at: now,
       })
       .onConflict(['tenant', 'connection'])
-      .merge({ status: 'needs_reconnect', reason: input.reason, status_changed_at: now, updated_at: now });
+      .ignore()
+      .returning('connection');
+    const changed =
+      inserted.length > 0 ||
+      (await tx
+        .db(tables.connections)
+        .where({ tenant: tx.tenant, connection: input.connection })
+        .whereNot({ status: 'needs_reconnect' })
+        .update({ status: 'needs_reconnect', reason: input.reason, status_changed_at: now, updated_at: now })) > 0;
     const parked = await pauseForAuth(tx, input.connection, input.inFlightIds ?? []);
-    return { parked };
+    return { parked, changed };
   });
 }
 

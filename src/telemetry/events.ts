@@ -68,7 +68,12 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
 /** The error classes of DESIGN §3. */
 export type ErrorClass = 'transient' | 'auth' | 'mapping' | 'conflict';
 
-export type ConflictClass = 'stale_write' | 'version_conflict' | 'immutable_field' | 'both_changed' | 'mapping';
+/**
+ * What a reconciliation item is about: both sides changed a field; a field that may not change
+ * after binding did; a value the mapping could not carry; the target refused a write as a
+ * conflict; a CRM record holds the external id of a match an operator rejected.
+ */
+export type ConflictClass = 'both_changed' | 'immutable_field' | 'mapping' | 'target_refused' | 'rejected_match';
 
 /** Why a webhook request was refused. */
 export type WebhookRejectReason =
@@ -198,7 +203,7 @@ export const ConflictOpened = defineEvent<{
     quote_id: syncFieldDocs.quote_id,
     operation_id: syncFieldDocs.operation_id,
     correlation_id: syncFieldDocs.correlation_id,
-    conflict_class: 'stale_write, version_conflict, immutable_field, both_changed or mapping',
+    conflict_class: 'both_changed, immutable_field, mapping, target_refused or rejected_match',
     field: 'the field in conflict, when one field is the cause',
     reconciliation_id: 'the reconciliation item opened',
   },

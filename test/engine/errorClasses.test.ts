@@ -62,6 +62,11 @@ describe('error classes through the engine', () => {
     expect(engine.target.stats().requests['POST /records/batch 429']).toBe(1);
     const audit = await expectDeliveredOnce(engine, keys(150));
     expect(audit.filter((a) => a.action === 'write.failed')).toStrictEqual([]);
+    const target = { tenant: 'default', connector: 'target' };
+    expect(await engine.metric('rate_limited_responses_total', target)).toBe(1);
+    expect(await engine.metric('http_request_duration_seconds_count', { ...target, outcome: '429' })).toBe(1);
+    expect(await engine.metric('http_request_duration_seconds_count', { ...target, outcome: '2xx' })).toBeGreaterThanOrEqual(2);
+    expect(await engine.metric('records_read_total', { pipeline: 'items-to-target', connector: 'local', outcome: 'read' })).toBeGreaterThanOrEqual(150);
   });
 
   it('a rate window of 2 calls per 500 ms: paced by the x-ratelimit headers, nothing lost or doubled', async () => {
@@ -139,6 +144,9 @@ describe('error classes through the engine', () => {
     const audit = await engine.audit();
     expect(actionsOf(audit, 'item-00007')).toStrictEqual(['write.intent', 'write.failed']);
     expect(audit.find((a) => a.action === 'write.failed')?.decision).toMatchObject({ errorClass: 'mapping' });
+    // Counted once, though the second round found the item open.
+    expect(await engine.metric('conflicts_total', { pipeline: 'items-to-target', class: 'mapping' })).toBe(1);
+    expect(await engine.metric('conflicts_total')).toBe(1);
   });
 
   it('409 for one record: a conflict item, never retried', async () => {
@@ -153,6 +161,7 @@ describe('error classes through the engine', () => {
     const items = await listReconciliationItems(engine.scope, { recordKey: 'item-00003' });
     expect(items.map((i) => i.kind)).toStrictEqual(['conflict']);
     expect((items[0]?.payload as { message: string }).message).toContain('changed by someone else');
+    expect(await engine.metric('conflicts_total', { pipeline: 'items-to-target', class: 'target_refused' })).toBe(1);
     for (const key of keys(10).filter((k) => k !== 'item-00003')) expect(engine.target.stats().writes[key], key).toBe(1);
   });
 
@@ -199,6 +208,8 @@ describe('error classes through the engine', () => {
     expect(conn).toMatchObject({ status: 'needs_reconnect', connector: 'target' });
     expect(conn?.reason).toMatch(/reconnect|refused|401/);
     expect((await queueDepth(engine.scope)).byStatus).toMatchObject({ waiting_auth: 10, pending: 0, in_flight: 0 });
+    // Marked once, though every delivery round after the first met the refusal too.
+    expect(await engine.metric('connection_reconnect_required_total', { tenant: 'default', connector: 'target' })).toBe(1);
     for (const key of changed) expect(engine.target.record(key)?.fields.amount).toBe(key === 'item-00010' ? 100 : Number(key.slice(-2)) * 10);
 
     // Reconnected (the operator re-authorised): the waiting writes go out, once each.

@@ -52,4 +52,19 @@ describe.each(backends)('connections on %s', (backend) => {
     expect(after.find((r) => r.id === batch[0]!.id)?.attempts).toBe(2);
     expect((await listOutbox(t, { connection: 'hubspot' })).length).toBe(5);
   });
+
+  it('say which mark took the connection from active to needs-reconnect, once even when two race', async () => {
+    const t = h.tenant();
+    const mark = (reason: string) => markNeedsReconnect(t, { connection: 'hubspot', connector: 'hubspot', reason });
+    expect((await mark('HTTP 401 first')).changed).toBe(true);
+    expect((await mark('HTTP 401 again')).changed).toBe(false);
+    // The first failure's reason stays: it is when and why the connection stopped.
+    expect(await getConnection(t, 'hubspot')).toMatchObject({ status: 'needs_reconnect', reason: 'HTTP 401 first' });
+    await markReconnected(t, 'hubspot');
+    const raced = await Promise.all([mark('HTTP 401 a'), mark('HTTP 401 b'), mark('HTTP 401 c')]);
+    expect(raced.filter((r) => r.changed)).toHaveLength(1);
+    const other = h.tenant();
+    const first = await Promise.all([1, 2].map(() => markNeedsReconnect(other, { connection: 'new', connector: 'hubspot', reason: '401' })));
+    expect(first.filter((r) => r.changed)).toHaveLength(1);
+  });
 });

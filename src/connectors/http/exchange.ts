@@ -115,12 +115,12 @@ async function attempt(ctx: ExchangeContext, call: HttpCall, onVersion: (v: numb
   } catch (err) {
     if (call.signal?.aborted) throw call.signal.reason;
     const code = timeout.aborted ? 'timeout' : networkErrorCode(err);
-    ctx.metrics?.request?.({ connection: ctx.connection, operation: call.operation, status: undefined, ms: performance.now() - started });
+    ctx.metrics?.request?.({ connection: ctx.connection, operation: call.operation, method: call.method, status: undefined, ms: performance.now() - started });
     throw new ConnectorError(`${ctx.connector} ${call.operation}: ${call.method} ${call.label} failed (${code})`, { class: 'transient', code, operation: call.operation });
   } finally {
     release();
   }
-  ctx.metrics?.request?.({ connection: ctx.connection, operation: call.operation, status: res.status, ms: performance.now() - started });
+  ctx.metrics?.request?.({ connection: ctx.connection, operation: call.operation, method: call.method, status: res.status, ms: performance.now() - started });
   await ctx.budget.observe(res.headers, call.budget);
   const body = parseBody(text, res.headers.get('content-type'));
   if (res.ok || call.accept?.includes(res.status)) return { status: res.status, headers: res.headers, body, url: url.href };

@@ -13,6 +13,9 @@ import type { RecordsTarget, RecordsTargetOptions } from '../../../src/simulator
 import { prepareBackend, type Backend, type BackendUrls } from './backends.js';
 import { createItems, insertItems, openLocal, type ItemRow } from './localDb.js';
 import { fixtureEnv, startTarget } from './target.js';
+import { createTelemetry } from '../../../src/telemetry/events.js';
+import { createLogger } from '../../../src/telemetry/logger.js';
+import { createMetrics } from '../../../src/telemetry/metrics.js';
 
 export const CONNECTION = 'default:target';
 
@@ -27,6 +30,11 @@ export interface Engine {
   settle(timeoutMs?: number): Promise<void>;
   /** The whole audit trail of the pipeline, oldest first. */
   audit(): Promise<AuditEntry[]>;
+  /**
+   * The runtime's metric `name` (without the `syncd_` prefix), summed over the samples whose labels
+   * include `labels`: what `/metrics` would show. The runtime's events go to a silent logger.
+   */
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -51,7 +59,9 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   if (opts.items) await insertItems(local, opts.items);
   const env = { ...fixtureEnv(target, urls.local), SYNCD_SECRET_KEY: urls.secretKey };
   const project = await loadProject(['test/fixtures/target/connector.yaml', 'test/fixtures/target/local.yaml', opts.pipeline ?? 'test/fixtures/target/items-to-target.yaml']);
-  const runtime = await Runtime.create({ project, store: urls.store, env, ...(opts.handoff !== undefined ? { handoff: opts.handoff } : {}) });
+  const metrics = createMetrics();
+  const telemetry = createTelemetry({ logger: createLogger({ level: 'silent' }), metrics });
+  const runtime = await Runtime.create({ project, store: urls.store, env, telemetry, ...(opts.handoff !== undefined ? { handoff: opts.handoff } : {}) });
   const scope = runtime.store.forTenant('default');
   return {
     target,
@@ -77,6 +87,16 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
         all.push(...page);
         if (page.length < 1000) return all;
       }
+    },
+    async metric(name, labels = {}) {
+      // A histogram's `_count` and `_sum` are samples of the histogram itself.
+      const family = `syncd_${name}`.replace(/_(count|sum)$/, '');
+      const m = metrics.registry.getSingleMetric(family);
+      if (!m) throw new Error(`no metric ${family}`);
+      const { values } = await m.get();
+      return values
+        .filter((v) => ((v as { metricName?: string }).metricName ?? family) === `syncd_${name}` && Object.entries(labels).every(([k, want]) => v.labels[k] === want))
+        .reduce((n, v) => n + v.value, 0);
     },
     async close() {
       await runtime.close();
