@@ -8,7 +8,6 @@
  * in flight and exits 0 within the deadline. Needs the compiled CLI (`npm run build`, which
  * `npm test` runs first).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { openStore, type Store } from '../../src/state/store.js';
 import { listOutbox, queueDepth } from '../../src/state/outbox/queries.js';
@@ -16,35 +15,9 @@ import type { RecordsTarget } from '../../src/simulators/target/index.js';
 import { backends, prepareBackend, type Backend, type BackendUrls } from './support/backends.js';
 import { createItems, insertItems, makeItems, openLocal } from './support/localDb.js';
 import { fixtureEnv, startTarget } from './support/target.js';
+import { startDaemon, waitFor, type Daemon } from './support/daemon.js';
 
 const ITEMS = 2000;
-const FIXTURES = ['test/fixtures/target/connector.yaml', 'test/fixtures/target/local.yaml', 'test/fixtures/target/items-to-target.yaml'];
-
-interface Daemon {
-  child: ChildProcess;
-  stderr(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startDaemon(urls: BackendUrls, env: NodeJS.ProcessEnv, extra: string[] = []): Daemon {
-  const child = spawn(process.execPath, ['bin/syncd', 'run', ...FIXTURES, '--store', urls.store, '--port', '0', ...extra], {
-    env: { PATH: process.env.PATH, ...env, SYNCD_SECRET_KEY: urls.secretKey },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return { child, stderr: () => err, exited };
-}
-
-async function waitFor(what: string, check: () => boolean, timeoutMs: number, daemon?: Daemon): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${daemon ? `; daemon said:\n${daemon.stderr()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 const applied = (t: RecordsTarget): number => Object.keys(t.stats().writes).length;
 const sum = (m: Record<string, number>): number => Object.values(m).reduce((a, b) => a + b, 0);
 
