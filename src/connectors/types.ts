@@ -26,6 +26,8 @@ export interface WriteInput {
   id?: string;
   /** Canonical fields. Ignored by delete. */
   fields?: Record<string, unknown>;
+  /** The CRM's values of the properties the operation `reads`, bound as `current` in its body. */
+  current?: Record<string, unknown>;
   /** Sent in the idempotency header of single-record writes when the client has one configured. */
   idempotencyKey?: string;
 }

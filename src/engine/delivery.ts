@@ -106,6 +106,7 @@ function toWrite(row: OutboxRow): TargetWrite {
     ...(p.targetId !== undefined ? { remoteId: p.targetId } : {}),
     operation: row.operation,
     values: p.values,
+    ...(p.current ? { current: p.current } : {}),
     idempotencyKey: row.idempotencyKey,
     ...(row.correlationId ? { correlationId: row.correlationId } : {}),
   };

@@ -43,6 +43,11 @@ export interface WritePayload {
    * planned. Absent on writes queued by versions whose intents were audit rows of their own.
    */
   intent?: { before: Record<string, unknown> | null; decision: { operation: string; strategy: string }; after?: Record<string, unknown> };
+  /**
+   * The target record's values of the properties the operation `reads`, as read now: a vendor that
+   * replaces a whole list on a write is sent the entries this write does not change.
+   */
+  current?: Record<string, unknown>;
 }
 
 export interface PlanContext {
@@ -377,6 +382,7 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
       base: agreed,
       // The outbox row is the write's intent on the audit trail: no audit row of its own.
       intent: { before: base ?? null, decision: { operation, strategy } },
+      ...currentOf(ctx, operation, live),
     };
     // The base the write starts from is part of its version: a record changed B → A → B writes B
     // again (from A), where a key of the values alone would repeat the earlier B write's and be dropped.
@@ -396,6 +402,13 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
     out.counts.planned++;
   }
   return out;
+}
+
+/** What the write's request reads of the target's record (`reads`), when the record was read. */
+function currentOf(ctx: PlanContext, operation: string, live: TargetSnapshot | undefined): { current?: Record<string, unknown> } {
+  const reads = ctx.target.reads?.(operation) ?? [];
+  if (!live || reads.length === 0) return {};
+  return { current: Object.fromEntries(reads.filter((p) => Object.hasOwn(live.fields, p)).map((p) => [p, live.fields[p]])) };
 }
 
 /** A reference value that names a record (an empty one names none: the field is written empty). */

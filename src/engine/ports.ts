@@ -41,6 +41,8 @@ export interface TargetWrite {
   operation: string;
   /** Target property → value. */
   values: Record<string, unknown>;
+  /** The CRM's values of the properties the operation `reads`, as read when the write was planned. */
+  current?: Record<string, unknown>;
   idempotencyKey: string;
   correlationId?: string;
 }
@@ -55,6 +57,8 @@ export interface TargetPort {
   readonly object: string;
   /** Largest number of writes one call takes for an operation. */
   maxBatch(operation: string): number;
+  /** Properties of the target's record an operation's request is built from besides the write's own (`reads`). */
+  reads?(operation: string): readonly string[];
   /** Writes in order; one outcome per write, same order. Throws only for whole-call failures. */
   write(writes: TargetWrite[], signal: AbortSignal): Promise<WriteOutcome[]>;
   /** Current values of target records by their remote id, for three-way merges (optional). */

@@ -111,6 +111,8 @@ export interface OperationSpec {
   since?: { param?: string; format?: 'iso' | 'epochMillis' | 'epochSeconds' | 'soqlDateTime' };
   maxBatch?: number;
   idProperty?: string;
+  /** Properties of the CRM's record the body reads as `current`. */
+  reads?: string[];
   cost?: number;
   budget?: 'requests' | 'search';
   hooks?: { encode?: string; decode?: string };

@@ -1,11 +1,15 @@
 /**
  * People by e-mail with the shipped Queast → Pipedrive persons pipeline: a person Pipedrive
  * already has is found by one of its addresses and patched (its other addresses kept), an
- * address two persons share waits for an operator, and a new person is created.
+ * address two persons share waits for an operator, and a new person is created. A later address
+ * change is written as the primary one; Pipedrive replaces the whole list on a write, so the
+ * update sends the person's other addresses with it, as read when the write was planned.
  */
 import { findLinkByLocal } from '../../src/state/links.js';
+import { queryAudit } from '../../src/state/audit.js';
 import { listCandidates } from '../../src/state/reviewQueue.js';
 import { createQueastPeople } from './support/localDb.js';
+import { callJson } from '../conformance/support/http.js';
 import { startQueastPipedrive, type QueastPipedrive } from './support/queastPipedrive.js';
 
 interface Person {
@@ -73,7 +77,8 @@ describe('identity matching of people against Pipedrive persons', () => {
 
   it('writes later changes to the linked persons, whose links still say how they were made', async () => {
     await h.queast('people').where({ id: 'qp-3' }).update({ email: 'katherine@nasa.example', updated_at: '2026-05-01T10:00:00.000Z' });
-    // Pipedrive's name won the first merge; a Queast change since is written.
+    // Pipedrive's name won the first merge, and the two sides never agreed on one: a Queast change
+    // since meets Pipedrive's name, as read, and the CRM wins again (merge_with_audit, onConflict: crm).
     await h.queast('people').where({ id: 'qp-1' }).update({ last_name: 'Byron', updated_at: '2026-05-01T10:00:01.000Z' });
     const matched = await linkOf('qp-1');
     expect(matched).toMatchObject({ strategy: 'email' });
@@ -82,12 +87,39 @@ describe('identity matching of people against Pipedrive persons', () => {
     const after = await persons();
     expect(after).toHaveLength(before.length);
     const katherine = after.find((p) => queastIdOf(p) === 'qp-3');
-    expect(katherine?.emails.map((e) => e.value)).toEqual(['katherine@nasa.example']);
+    // The new address is the primary one; the one she had stays, as secondary.
+    expect(katherine?.emails.map((e) => [e.value, e.primary])).toEqual([
+      ['katherine@nasa.example', true],
+      ['kj@nasa.example', false],
+    ]);
     const ada = after.find((p) => p.id === ids['Ada Lovelace']);
-    expect([ada?.name, ada?.emails.length]).toEqual(['Ada Byron', 2]);
-    expect(h.runner.progress).toMatchObject({ written: 4, failed: 0 });
+    expect([ada?.name, ada?.emails.length]).toEqual(['Ada Lovelace', 2]);
+    const decisions = (await queryAudit(h.scope, { recordKey: 'qp-1' })).filter((a) => a.action === 'merge.decision');
+    expect(decisions.at(-1)).toMatchObject({ before: { base: null, local: 'Ada Byron', crm: 'Ada Lovelace' }, decision: { field: 'person.name', winner: 'crm' } });
+    expect(h.runner.progress).toMatchObject({ written: 3, failed: 0 });
     // Writing a linked record leaves its link as it was made: by an e-mail match, or by creating the person.
     expect(await linkOf('qp-1')).toEqual(matched);
     expect(await linkOf('qp-3')).toMatchObject({ strategy: 'created', score: 1 });
+  });
+
+  it('writes a new primary address and keeps every other address the person has, one added in Pipedrive since included', async () => {
+    // A Pipedrive user adds an address by hand; then Queast's address of Ada changes to her home one.
+    const adaId = ids['Ada Lovelace'] as number;
+    const current = (await persons()).find((p) => p.id === adaId) as Person;
+    await callJson(`${h.account.sim.url}/api/v2/persons/${adaId}`, {
+      method: 'PATCH',
+      headers: { 'x-api-token': h.account.sim.apiToken },
+      body: { emails: [...current.emails, { value: 'ada@lab.example', primary: false, label: 'other' }] },
+    });
+    await h.queast('people').where({ id: 'qp-1' }).update({ email: 'ada@home.example', updated_at: '2026-05-01T11:00:00.000Z' });
+    expect(await h.runner.runOnce()).toBe(true);
+    const ada = (await persons()).find((p) => p.id === adaId);
+    expect(ada?.emails).toEqual([
+      // The address written is the primary one now, under the label it had.
+      { value: 'ada@home.example', primary: true, label: 'home' },
+      { value: 'ada@analytical.example', primary: false, label: 'work' },
+      { value: 'ada@lab.example', primary: false, label: 'other' },
+    ]);
+    expect(h.runner.progress).toMatchObject({ written: 4, failed: 0 });
   });
 });

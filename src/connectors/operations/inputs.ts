@@ -1,6 +1,7 @@
 /**
  * What the `body` and `arguments` expressions see: `record`, `records`, `id`, `since`,
- * `idProperty`, `lookup` (also bound as `$record`, `$records`, …), and how the cursor value is sent.
+ * `idProperty`, `current`, `lookup` (also bound as `$record`, `$records`, …), and how the cursor
+ * value is sent.
  */
 import type { OperationSpec } from '../../spec/types.js';
 import { ConnectorError } from '../errors.js';
@@ -13,10 +14,14 @@ export interface BatchItem {
   id?: string;
   /** Wire fields. */
   record: Record<string, unknown>;
+  /** The CRM's values of the properties the operation `reads`. */
+  current?: Record<string, unknown>;
 }
 
 export interface BodyInput {
   record?: Record<string, unknown>;
+  /** The CRM's values of the properties the operation `reads` (single-record writes). */
+  current?: Record<string, unknown>;
   records?: BatchItem[];
   id?: string;
   since?: string | number;

@@ -62,6 +62,7 @@ interface Prepared {
   index: number;
   id?: string;
   record: Record<string, unknown>;
+  current?: Record<string, unknown>;
   idempotencyKey?: string;
 }
 
@@ -82,6 +83,7 @@ function prepare(op: CompiledOperation, input: WriteInput, index: number): Prepa
   }
   const p: Prepared = { index, record };
   if (id !== undefined) p.id = id;
+  if (input.current) p.current = input.current;
   if (input.idempotencyKey) p.idempotencyKey = input.idempotencyKey;
   return p;
 }
@@ -115,7 +117,7 @@ export async function writeRecords(transport: Transport, op: CompiledOperation, 
         for (const p of chunk) fail(p.index, halted);
         return;
       }
-      const items: BatchItem[] = chunk.map((p, i) => (p.id === undefined ? { index: i, record: p.record } : { index: i, id: p.id, record: p.record }));
+      const items: BatchItem[] = chunk.map((p, i) => ({ index: i, ...(p.id !== undefined ? { id: p.id } : {}), record: p.record, ...(p.current ? { current: p.current } : {}) }));
       try {
         const res = await transport.call(op, { input: { ...base, records: items }, ...(ctx.signal ? { signal: ctx.signal } : {}) });
         const outcomes = await batchOutcomes(op, res.body, items, ctx.rules, ctx.scrubber);
@@ -151,6 +153,7 @@ export async function writeRecords(transport: Transport, op: CompiledOperation, 
         }
         const input: BodyInput = { ...base, record: p.record };
         if (p.id !== undefined) input.id = p.id;
+        if (p.current) input.current = p.current;
         try {
           const res = await transport.call(op, {
             input,

@@ -90,6 +90,7 @@ export function connectorTarget(opts: ConnectorTargetOptions): TargetPort {
     connector: opts.connector,
     object: opts.object,
     maxBatch: (operation) => maxBatchOf(spec.operations[operation]),
+    reads: (operation) => spec.operations[operation]?.reads ?? [],
     async write(writes: TargetWrite[], signal: AbortSignal): Promise<WriteOutcome[]> {
       if (writes.length === 0) return [];
       const operation = (writes[0] as TargetWrite).operation;
@@ -99,7 +100,7 @@ export function connectorTarget(opts: ConnectorTargetOptions): TargetPort {
         // Values the CRM assigns (ids, modification times) are never written.
         const fields = Object.fromEntries(Object.entries(w.values).filter(([k]) => !readOnly.has(k)));
         const id = isUpsert ? undefined : w.remoteId;
-        return { ...(id !== undefined ? { id } : {}), fields, idempotencyKey: w.idempotencyKey };
+        return { ...(id !== undefined ? { id } : {}), fields, ...(w.current ? { current: w.current } : {}), idempotencyKey: w.idempotencyKey };
       });
       const correlationId = writes[0]?.correlationId;
       try {

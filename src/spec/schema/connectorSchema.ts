@@ -78,7 +78,7 @@ const operation = strictObject(
     query: mapOf({ type: ['string', 'number', 'boolean'] }, 'Fixed query parameters.'),
     params: jsonata('Builds query parameters from the same inputs as `body` (a SOQL query with the cursor in it).', '{"q": "SELECT Id FROM Account WHERE SystemModstamp > " & since}'),
     body: jsonata(
-      'Builds the request body (HTTP) from `record` (fields), `records` (a batch), `id`, `since` (cursor value), `idProperty` and `lookup` (a candidate search for identity matching: `lookup.property`, the wire name, and `lookup.values`).',
+      'Builds the request body (HTTP) from `record` (fields), `records` (a batch), `id`, `since` (cursor value), `idProperty`, `current` (the CRM\'s values of the properties listed in `reads`) and `lookup` (a candidate search for identity matching: `lookup.property`, the wire name, and `lookup.values`).',
       '{"properties": record}',
     ),
     tool: text('Composio tool slug (Composio transport). Slugs change between toolkit versions, so they live here, not in code.', {
@@ -99,6 +99,10 @@ const operation = strictObject(
     ),
     maxBatch: integer('Largest batch the vendor accepts (batch operations), or most values one candidate search carries in `lookup.values` (search operations used by match rules; default 1).', 1, 10_000),
     idProperty: text('Unique property an upsert matches on.', { examples: ['quotey_quote_id'] }),
+    reads: stringList(
+      'Properties of the record as the CRM holds it that `body` reads as `current` (update operations of records syncd has read): a vendor that replaces a whole list on a write (Pipedrive e-mails) keeps the entries syncd does not own. Values are those read when the write was planned.',
+      { minItems: 1, uniqueItems: true, examples: [['emails']] },
+    ),
     cost: integer('Units drawn from the daily budget (Pipedrive `x-token-cost`). Default: 1.', 0, 1000),
     budget: { enum: ['requests', 'search'], default: 'requests', description: 'Which window budget the call draws on. Default: requests.' },
     hooks: strictObject(

@@ -20,6 +20,9 @@ export function checkConnectorSemantics(f: LoadedFile<ConnectorDocument>, report
       if ((op.kind === 'upsert' || op.kind === 'batchUpsert') && op.idProperty && !obj.properties[op.idProperty]) {
         reporter.at(f.parsed, [...path, 'idProperty'], 'ref-unknown-property', `\`${op.idProperty}\` is not a property of \`${objName}\``);
       }
+      (op.reads ?? []).forEach((name, i) => {
+        if (!obj.properties[name]) reporter.at(f.parsed, [...path, 'reads', i], 'ref-unknown-property', `\`${name}\` is not a property of \`${objName}\``);
+      });
     }
   }
   if (spec.webhooks?.verify.type === 'none') {
