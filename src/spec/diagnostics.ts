@@ -56,6 +56,7 @@ export const DIAGNOSTIC_CODES = {
   'transport-mismatch': 'the operation does not fit the connector transport',
   'duration-invalid': 'a duration cannot be read',
   'target-not-writable': 'the target cannot be written',
+  'target-not-readable': 'the merge cannot see the CRM\'s current values',
   'dead-letter-off': 'failed writes would be dropped',
   'reference-not-linkable': 'a field reference cannot be resolved through links to this pipeline\'s CRM',
   // CLI

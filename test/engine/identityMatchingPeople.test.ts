@@ -2,8 +2,10 @@
  * People by e-mail and LinkedIn page, with the shipped Queast → HubSpot contacts pipeline: a person
  * HubSpot already has (its e-mail is unique there, so creating it again would be refused) is
  * found and updated; one known by a LinkedIn page in another form is too; a new person is created.
+ * A linked contact is read before each merge, so an edit made in HubSpot meets the Queast change.
  */
 import { findLinkByLocal } from '../../src/state/links.js';
+import { listReconciliationItems } from '../../src/state/reconciliation.js';
 import { createQueastPeople } from './support/localDb.js';
 import { hubspot } from './support/hubspot.js';
 import { startQueastHubspot, type QueastHubspot } from './support/queastHubspot.js';
@@ -44,5 +46,20 @@ describe('identity matching of people against HubSpot contacts', () => {
     expect(await contact(grace)).toMatchObject({ queast_person_id: 'qp-2', email: 'grace@navy.example' });
     expect((await linkOf('qp-3'))?.strategy).toBe('external_id');
     expect(runner.progress).toMatchObject({ written: 3, awaitingReview: 0, failed: 0 });
+  });
+
+  it('reads a linked contact before merging: an address changed on both sides waits for an operator instead of being overwritten', async () => {
+    const runner = h.runnerOf('queast-people-hubspot');
+    // A HubSpot user changes Katherine's address; then Queast's address of her changes too.
+    const linked = await findLinkByLocal(h.scope, { object: 'queast.people', key: 'qp-3' }, { connector: 'hubspot', object: 'contacts' });
+    const id = linked?.remote.id as string;
+    await hubspot(h.sim, 'PATCH', `/crm/v3/objects/contacts/${id}`, { properties: { email: 'katherine.johnson@nasa.example' } });
+    await h.queast('people').where({ id: 'qp-3' }).update({ email: 'k.johnson@langley.example', last_name: 'Goble', updated_at: '2026-05-01T10:00:00.000Z' });
+    expect(await runner.runOnce()).toBe(true);
+    // The e-mail is merge_with_audit with onConflict: reconcile: HubSpot's stays, an item is open.
+    expect(await contact(id)).toMatchObject({ email: 'katherine.johnson@nasa.example', lastname: 'Goble' });
+    const items = await listReconciliationItems(h.scope, { recordKey: 'qp-3' });
+    expect(items.map((i) => [i.kind, i.field])).toEqual([['conflict', 'person.email']]);
+    expect(items[0]?.payload).toMatchObject({ local: 'k.johnson@langley.example', crm: 'katherine.johnson@nasa.example', base: 'kj@nasa.example' });
   });
 });

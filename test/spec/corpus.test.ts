@@ -124,6 +124,7 @@ const CASES: Case[] = [
   { file: 'semantic-batch-on-single-record-operation.yaml', code: 'batch-exceeds-limit', line: 18, col: 28, path: 'spec.target.delivery.batchSize', message: 'batchSize 10 exceeds what `create` accepts (1)', at: '10 }' },
   { file: 'connector-batch-without-max-batch-warning.yaml', code: 'batch-exceeds-limit', severity: 'warning', line: 12, col: 9, path: 'spec.objects.deals.operations.batchCreate', message: 'should declare `maxBatch`', at: 'batchCreate:' },
   { file: 'semantic-target-table-not-writable.yaml', code: 'target-not-writable', line: 16, col: 12, path: 'spec.target.table', message: 'table `events` is not declared `writable: true`', at: 'events' },
+  { file: 'semantic-target-not-readable-warning.yaml', code: 'target-not-readable', severity: 'warning', line: 15, col: 39, path: 'spec.target.object', message: 'field `contact.name` is merge_with_audit, but `contacts` has no `get` operation', at: 'contacts' },
   { file: 'semantic-read-only-target-property.yaml', code: 'target-not-writable', line: 14, col: 34, path: 'spec.fields["account.crm"].to', message: '`crm_id` is read-only in `crm`', at: 'crm_id' },
   { file: 'semantic-dead-letter-off-warning.yaml', code: 'dead-letter-off', severity: 'warning', line: 19, col: 19, path: 'spec.target.delivery.deadLetter', message: 'dropped instead of kept for replay', at: 'false' },
   { file: 'semantic-webhook-source-unsupported.yaml', code: 'webhook-unsupported', line: 8, col: 16, path: 'spec.source.connector', message: 'connector `plain` declares no `webhooks`', at: 'plain' },
