@@ -17,6 +17,7 @@ export interface PipelineLabels {
 /** Which class of conflict an item stands for, from what opened it. */
 export function conflictClass(item: Pick<OpenItem, 'kind' | 'payload'>): ConflictClass {
   if (item.kind === 'mapping') return 'mapping';
+  if (item.kind === 'drift') return 'drift';
   const reason = (item.payload as { reason?: unknown; stage?: unknown } | null)?.reason;
   if (reason === 'both_changed') return 'both_changed';
   if (reason === 'immutable_changed' || reason === 'immutable_bind_mismatch') return 'immutable_field';

@@ -71,9 +71,10 @@ export type ErrorClass = 'transient' | 'auth' | 'mapping' | 'conflict';
 /**
  * What a reconciliation item is about: both sides changed a field; a field that may not change
  * after binding did; a value the mapping could not carry; the target refused a write as a
- * conflict; a CRM record holds the external id of a match an operator rejected.
+ * conflict; a CRM record holds the external id of a match an operator rejected; a merge
+ * overwrote a change one side had made (drift, for an operator to look at).
  */
-export type ConflictClass = 'both_changed' | 'immutable_field' | 'mapping' | 'target_refused' | 'rejected_match';
+export type ConflictClass = 'both_changed' | 'immutable_field' | 'mapping' | 'target_refused' | 'rejected_match' | 'drift';
 
 /** Why a webhook request was refused. */
 export type WebhookRejectReason =
@@ -203,7 +204,7 @@ export const ConflictOpened = defineEvent<{
     quote_id: syncFieldDocs.quote_id,
     operation_id: syncFieldDocs.operation_id,
     correlation_id: syncFieldDocs.correlation_id,
-    conflict_class: 'both_changed, immutable_field, mapping, target_refused or rejected_match',
+    conflict_class: 'both_changed, immutable_field, mapping, target_refused, rejected_match or drift',
     field: 'the field in conflict, when one field is the cause',
     reconciliation_id: 'the reconciliation item opened',
   },
