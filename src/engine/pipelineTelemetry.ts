@@ -18,10 +18,11 @@ export interface PipelineLabels {
 export function conflictClass(item: Pick<OpenItem, 'kind' | 'payload'>): ConflictClass {
   if (item.kind === 'mapping') return 'mapping';
   if (item.kind === 'drift') return 'drift';
-  const reason = (item.payload as { reason?: unknown; stage?: unknown } | null)?.reason;
+  const { reason, stage } = (item.payload ?? {}) as { reason?: unknown; stage?: unknown };
   if (reason === 'both_changed') return 'both_changed';
   if (reason === 'immutable_changed' || reason === 'immutable_bind_mismatch') return 'immutable_field';
-  if ((item.payload as { stage?: unknown } | null)?.stage === 'write') return 'target_refused';
+  if (stage === 'write') return 'target_refused';
+  // The one other conflict the planner opens: a CRM record holds the id of a rejected match.
   return 'rejected_match';
 }
 
