@@ -21,7 +21,7 @@ import { HttpTransport } from './http/httpTransport.js';
 import { createNodeFetch } from './http/nodeFetch.js';
 import type { ConnectorMetrics } from './metrics.js';
 import { compileObjects, findOperation, type HookLookup } from './operations/compile.js';
-import { getRecord, readRecords } from './operations/read.js';
+import { getRecord, readBatch, readRecords } from './operations/read.js';
 import type { Transport } from './operations/transport.js';
 import { WRITE_KINDS, writeRecords } from './operations/write.js';
 import { RateBudget } from './rateBudget.js';
@@ -58,6 +58,8 @@ export interface ConnectorClient {
   search(object: string, opts?: SearchOptions): AsyncIterable<NormalisedRecord>;
   /** The record, or undefined when the vendor answers 404. */
   get(object: string, id: string, opts?: GetOptions): Promise<NormalisedRecord | undefined>;
+  /** The records of these ids through a `batchRead` operation; unknown ids are left out. */
+  batchRead(object: string, ids: readonly string[], opts?: GetOptions): Promise<NormalisedRecord[]>;
   /** One result per input, at the same index. */
   write(object: string, operation: string, records: readonly WriteInput[], opts?: CallOptions): Promise<WriteResult[]>;
   /** Composio tool metadata, fetched once per tool (Composio connectors only). */
@@ -142,6 +144,9 @@ export function createConnectorClient(doc: ConnectorDocument, opts: ConnectorCli
     },
     get(object, id, o = {}) {
       return getRecord(transport, findOperation(objects, object, ['get'], o.operation), id, req(o));
+    },
+    batchRead(object, ids, o = {}) {
+      return readBatch(transport, findOperation(objects, object, ['batchRead'], o.operation), ids, req(o));
     },
     write(object, operation, records, o = {}) {
       const op = findOperation(objects, object, WRITE_KINDS, operation);

@@ -55,7 +55,10 @@ describe('identity matching of people against HubSpot contacts', () => {
     const id = linked?.remote.id as string;
     await hubspot(h.sim, 'PATCH', `/crm/v3/objects/contacts/${id}`, { properties: { email: 'katherine.johnson@nasa.example' } });
     await h.queast('people').where({ id: 'qp-3' }).update({ email: 'k.johnson@langley.example', last_name: 'Goble', updated_at: '2026-05-01T10:00:00.000Z' });
+    // The page's linked contacts are read in one batch read: a GET of one contact would fail the page.
+    h.sim.scriptFault({ kind: 'server_error', status: 500, method: 'GET', pathContains: '/crm/v3/objects/contacts/', count: 1000 });
     expect(await runner.runOnce()).toBe(true);
+    h.sim.setFaults({ scripted: [] });
     // The e-mail is merge_with_audit with onConflict: reconcile: HubSpot's stays, an item is open.
     expect(await contact(id)).toMatchObject({ email: 'katherine.johnson@nasa.example', lastname: 'Goble' });
     const items = await listReconciliationItems(h.scope, { recordKey: 'qp-3' });

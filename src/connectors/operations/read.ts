@@ -1,4 +1,4 @@
-/** list, search and get: pages pulled on demand, each record normalised as it is yielded. */
+/** list, search, get and batchRead: pages pulled on demand, each record normalised as it is yielded. */
 import { paginate } from '../pagination.js';
 import type { NormalisedRecord } from '../types.js';
 import type { CompiledOperation } from './compile.js';
@@ -39,4 +39,24 @@ export async function getRecord(transport: Transport, op: CompiledOperation, id:
   const wire = await recordOf(op, res.body);
   if (wire === undefined || wire === null) return undefined;
   return normalise(op, wire);
+}
+
+/** Largest batch read when the operation declares no `maxBatch`. */
+export const DEFAULT_READ_BATCH = 100;
+
+/**
+ * The records of these ids, `maxBatch` per request, bound as `records` (`{index, id}` each) in the
+ * body. Ids the vendor does not know are absent from the result, as a 404 is for `get`.
+ */
+export async function readBatch(transport: Transport, op: CompiledOperation, ids: readonly string[], opts: { signal?: AbortSignal; correlationId?: string }): Promise<NormalisedRecord[]> {
+  const size = op.spec.maxBatch ?? DEFAULT_READ_BATCH;
+  const out: NormalisedRecord[] = [];
+  for (let start = 0; start < ids.length; start += size) {
+    const input: BodyInput = { records: ids.slice(start, start + size).map((id, index) => ({ index, id, record: {} })) };
+    if (op.spec.idProperty) input.idProperty = op.codec.wireName(op.spec.idProperty);
+    if (opts.correlationId) input.correlationId = opts.correlationId;
+    const res = await transport.call(op, { input, ...(opts.signal ? { signal: opts.signal } : {}) });
+    for (const wire of await recordsOf(op, res.body)) out.push(await normalise(op, wire));
+  }
+  return out;
 }

@@ -5,6 +5,8 @@
  */
 import type { ConnectorClient } from '../../connectors/client.js';
 import { isConnectorError } from '../../connectors/errors.js';
+import { DEFAULT_READ_BATCH } from '../../connectors/operations/read.js';
+import type { NormalisedRecord } from '../../connectors/types.js';
 import type { ObjectSpec, OperationSpec } from '../../spec/types.js';
 import type { SourcePage, SourcePort, TargetLookup, TargetLookupResult, TargetPort, TargetRecord, TargetSnapshot, TargetWrite, WriteOutcome } from '../ports.js';
 
@@ -85,6 +87,8 @@ function maxBatchOf(op: OperationSpec | undefined): number {
 export function connectorTarget(opts: ConnectorTargetOptions): TargetPort {
   const { client, spec } = opts;
   const readOnly = new Set(Object.entries(spec.properties).filter(([, p]) => p.readOnly).map(([k]) => k));
+  // A batch read, when the object has one, reads a page's linked records in a few calls.
+  const batchOp = Object.entries(spec.operations).find(([, o]) => o.kind === 'batchRead')?.[0];
   const getOp = Object.entries(spec.operations).find(([, o]) => o.kind === 'get')?.[0];
   return {
     connector: opts.connector,
@@ -123,20 +127,28 @@ export function connectorTarget(opts: ConnectorTargetOptions): TargetPort {
         throw err;
       }
     },
-    ...(getOp
+    ...(getOp || batchOp
       ? {
           async read(ids: string[], signal: AbortSignal): Promise<Map<string, TargetSnapshot>> {
             const out = new Map<string, TargetSnapshot>();
-            // One call per linked record, a few at a time: a page of a thousand must not open a
-            // thousand requests at once (the rate budget paces them, but each holds a socket).
+            // A batch read takes `maxBatch` ids a call, a `get` one. Either way a few calls at a
+            // time: a page of a thousand must not open a thousand requests at once (the rate
+            // budget paces them, but each holds a socket).
+            const size = batchOp ? (spec.operations[batchOp]?.maxBatch ?? DEFAULT_READ_BATCH) : 1;
+            const units: string[][] = [];
+            for (let i = 0; i < ids.length; i += size) units.push(ids.slice(i, i + size));
+            const fetchUnit = async (unit: string[]): Promise<Array<[string, NormalisedRecord]>> => {
+              if (batchOp) return (await client.batchRead(opts.object, unit, { operation: batchOp, signal })).map((r) => [r.id, r]);
+              const r = await client.get(opts.object, unit[0] as string, { operation: getOp as string, signal });
+              return r ? [[unit[0] as string, r]] : [];
+            };
             let next = 0;
             let authFailed = false;
             const worker = async (): Promise<void> => {
-              while (next < ids.length && !authFailed) {
-                const id = ids[next++] as string;
+              while (next < units.length && !authFailed) {
+                const unit = units[next++] as string[];
                 try {
-                  const r = await client.get(opts.object, id, { operation: getOp, signal });
-                  if (r) out.set(id, { fields: r.fields, ...(r.updatedAt ? { updatedAt: r.updatedAt } : {}) });
+                  for (const [id, r] of await fetchUnit(unit)) out.set(id, { fields: r.fields, ...(r.updatedAt ? { updatedAt: r.updatedAt } : {}) });
                 } catch (err) {
                   // A connection that lost its authorisation leaves these values unknown: the
                   // records are still planned (no base moves on what was not seen), and their
@@ -147,7 +159,7 @@ export function connectorTarget(opts: ConnectorTargetOptions): TargetPort {
                 }
               }
             };
-            await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, ids.length) }, worker));
+            await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, units.length) }, worker));
             return out;
           },
         }

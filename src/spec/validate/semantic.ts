@@ -78,10 +78,10 @@ export function checkPipelineSemantics(f: LoadedFile<PipelineDocument>, catalog:
   // Fields decided by what the CRM did need the CRM's current values: without a `get`, an edit made
   // in the CRM is never seen, and the local value overwrites it.
   const crmAware = Object.entries(spec.fields).find(([, fm]) => fm.owner === 'merge_with_audit' || fm.owner === 'crm_wins');
-  if (crmAware && targetObject && tc?.spec.transport !== 'sql' && !Object.values(targetObject.operations).some((o) => o.kind === 'get')) {
-    reporter.at(f.parsed, ['spec', 'target', 'object'], 'target-not-readable', `field \`${crmAware[0]}\` is ${crmAware[1].owner}, but \`${spec.target.object}\` has no \`get\` operation: the merge never sees edits made in \`${spec.target.connector}\``, {
+  if (crmAware && targetObject && tc?.spec.transport !== 'sql' && !Object.values(targetObject.operations).some((o) => o.kind === 'get' || o.kind === 'batchRead')) {
+    reporter.at(f.parsed, ['spec', 'target', 'object'], 'target-not-readable', `field \`${crmAware[0]}\` is ${crmAware[1].owner}, but \`${spec.target.object}\` has no \`get\` or \`batchRead\` operation: the merge never sees edits made in \`${spec.target.connector}\``, {
       severity: 'warning',
-      hint: 'add a `get` operation to the object, or make the field local_wins',
+      hint: 'add a `get` or `batchRead` operation to the object, or make the field local_wins',
     });
   }
   checkMatchSearches(f, catalog, reporter);

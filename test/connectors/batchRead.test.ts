@@ -1,0 +1,66 @@
+/**
+ * Batch reads (`batchRead` operations): ids go `maxBatch` per request, bound as `records` in the
+ * body, and ids the vendor answers no record for are left out, as a 404 is for `get`. A write's
+ * `current` (the properties its operation `reads`) reaches the body of single and batch writes.
+ */
+import { createConnectorClient } from '../../src/connectors/index.js';
+import type { ObjectSpec } from '../../src/spec/types.js';
+import { connectorDoc, dealsObject } from './support/doc.js';
+import { json, startServer, type TestServer, type Handler } from './support/server.js';
+
+let server: TestServer;
+let handler: Handler;
+beforeEach(async () => {
+  server = await startServer((req, res) => handler(req, res));
+});
+afterEach(async () => {
+  await server.close();
+});
+
+function clientFor(ops: ObjectSpec['operations']) {
+  return createConnectorClient(connectorDoc({ baseUrl: `${server.url}/api`, objects: { deals: dealsObject(ops) } }), { connection: { id: 'c' }, tenant: 't' });
+}
+
+describe('batch reads', () => {
+  it('read ids maxBatch per request and leave out the ones the vendor does not know', async () => {
+    handler = (req, res) => {
+      const ids = (req.body as { inputs: Array<{ id: string }> }).inputs.map((i) => i.id);
+      // Like HubSpot: 207 with an error listing the ids it has no record of.
+      const known = ids.filter((id) => id !== '4');
+      json(res, known.length === ids.length ? 200 : 207, { results: known.map((id) => ({ id, properties: { name: `deal ${id}` } })), errors: known.length === ids.length ? [] : [{ category: 'OBJECT_NOT_FOUND' }] });
+    };
+    const c = clientFor({
+      batchRead: { kind: 'batchRead', method: 'POST', path: '/deals/batch/read', maxBatch: 3, body: '{"properties": ["name"], "inputs": [records.{"id": id}]}', records: 'results' },
+    });
+    const records = await c.batchRead('deals', ['1', '2', '3', '4', '5', '6', '7']);
+    expect(records.map((r) => [r.id, r.fields.name])).toEqual([
+      ['1', 'deal 1'],
+      ['2', 'deal 2'],
+      ['3', 'deal 3'],
+      ['5', 'deal 5'],
+      ['6', 'deal 6'],
+      ['7', 'deal 7'],
+    ]);
+    expect(server.requests.map((r) => (r.body as { inputs: Array<{ id: string }> }).inputs.map((i) => i.id))).toEqual([['1', '2', '3'], ['4', '5', '6'], ['7']]);
+    expect(server.requests[0]?.body).toEqual({ properties: ['name'], inputs: [{ id: '1' }, { id: '2' }, { id: '3' }] });
+  });
+});
+
+describe('current values in write bodies', () => {
+  it('bind `current` in a single write and in each item of a batch', async () => {
+    handler = (req, res) => json(res, 200, req.url.includes('batch') ? { results: [{ id: '1' }, { id: '2' }] } : { id: '1' });
+    const c = clientFor({
+      update: { kind: 'update', method: 'PATCH', path: '/deals/{id}', reads: ['name'], body: '{"name": record.name, "was": current.name}' },
+      batchUpdate: { kind: 'batchUpdate', method: 'POST', path: '/deals/batch/update', maxBatch: 10, reads: ['name'], body: '{"inputs": [records.{"id": id, "name": record.name, "was": current.name}]}', records: 'results' },
+    });
+    await c.write('deals', 'update', [{ id: '1', fields: { name: 'new' }, current: { name: 'old' } }]);
+    await c.write('deals', 'batchUpdate', [
+      { id: '1', fields: { name: 'a2' }, current: { name: 'a1' } },
+      { id: '2', fields: { name: 'b2' } },
+    ]);
+    expect(server.requests.map((r) => r.body)).toEqual([
+      { name: 'new', was: 'old' },
+      { inputs: [{ id: '1', name: 'a2', was: 'a1' }, { id: '2', name: 'b2' }] },
+    ]);
+  });
+});
