@@ -127,6 +127,17 @@ describe.each(VENDORS.map((v) => [v.vendor, v] as const))('%s conformance', (_la
     expect(await client.get(g.object, g.missingId)).toBeUndefined();
   });
 
+  scenario('batch read: several ids in one call, each record normalised as get returns it; an unknown id is left out', v.batchRead, async (g) => {
+    const id = await g.id(c);
+    const got = await client.get(g.object, id);
+    const mark = rec.mark();
+    const batch = await client.batchRead(g.object, [id, g.missingId]);
+    expect(rec.since(mark)).toHaveLength(1);
+    expect(batch.map((r) => r.id)).toEqual([id]);
+    expect(batch[0]?.fields).toEqual(got?.fields);
+    expect(batch[0]?.updatedAt).toBe(got?.updatedAt);
+  });
+
   scenario('search by criteria finds the matching record', v.searchByCriteria, async (s) => {
     const { criteria, expectId } = await s.criteria(c);
     const found = await collect(client.search(s.object, { criteria }));

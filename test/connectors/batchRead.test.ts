@@ -4,6 +4,7 @@
  * `current` (the properties its operation `reads`) reaches the body of single and batch writes.
  */
 import { createConnectorClient } from '../../src/connectors/index.js';
+import { connectorTarget } from '../../src/engine/endpoints/connectorEndpoints.js';
 import type { ObjectSpec } from '../../src/spec/types.js';
 import { connectorDoc, dealsObject } from './support/doc.js';
 import { json, startServer, type TestServer, type Handler } from './support/server.js';
@@ -43,6 +44,37 @@ describe('batch reads', () => {
     ]);
     expect(server.requests.map((r) => (r.body as { inputs: Array<{ id: string }> }).inputs.map((i) => i.id))).toEqual([['1', '2', '3'], ['4', '5', '6'], ['7']]);
     expect(server.requests[0]?.body).toEqual({ properties: ['name'], inputs: [{ id: '1' }, { id: '2' }, { id: '3' }] });
+  });
+});
+
+describe('reading a target before the merge', () => {
+  /** Like Pipedrive: a list call by ids costs 10 tokens, a get 1. */
+  const ops: ObjectSpec['operations'] = {
+    get: { kind: 'get', method: 'GET', path: '/deals/{id}', cost: 1 },
+    batchRead: { kind: 'batchRead', method: 'GET', path: '/deals', cost: 10, maxBatch: 100, params: '{"ids": $join(records.id, ",")}', records: 'results' },
+  };
+
+  it('reads by batch when that costs no more than a get each, and by get otherwise', async () => {
+    handler = (req, res) => {
+      if (req.url.startsWith('/api/deals?')) {
+        const ids = (req.query.get('ids') ?? '').split(',');
+        return json(res, 200, { results: ids.map((id) => ({ id, properties: { name: `deal ${id}` } })) });
+      }
+      const id = req.url.split('/').pop() as string;
+      return json(res, 200, { id, properties: { name: `deal ${id}` } });
+    };
+    const spec = dealsObject(ops);
+    const target = connectorTarget({ client: createConnectorClient(connectorDoc({ baseUrl: `${server.url}/api`, objects: { deals: spec } }), { connection: { id: 'c' }, tenant: 't' }), connector: 'testcrm', object: 'deals', spec });
+    const read = target.read as NonNullable<typeof target.read>;
+    const twelve = Array.from({ length: 12 }, (_, i) => String(i + 1));
+    const many = await read(twelve, new AbortController().signal);
+    expect([...many.keys()].sort()).toEqual([...twelve].sort());
+    expect(many.get('7')?.fields.name).toBe('deal 7');
+    expect(server.requests.map((r) => r.url)).toEqual([`/api/deals?ids=${twelve.join('%2C')}`]);
+    server.requests.length = 0;
+    const few = await read(['1', '2', '3'], new AbortController().signal);
+    expect(few.size).toBe(3);
+    expect(server.requests.map((r) => r.url).sort()).toEqual(['/api/deals/1', '/api/deals/2', '/api/deals/3']);
   });
 });
 

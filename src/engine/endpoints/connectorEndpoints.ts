@@ -134,11 +134,16 @@ export function connectorTarget(opts: ConnectorTargetOptions): TargetPort {
             // A batch read takes `maxBatch` ids a call, a `get` one. Either way a few calls at a
             // time: a page of a thousand must not open a thousand requests at once (the rate
             // budget paces them, but each holds a socket).
-            const size = batchOp ? (spec.operations[batchOp]?.maxBatch ?? DEFAULT_READ_BATCH) : 1;
+            // The batch read is used when its calls cost no more than a `get` per record (Pipedrive
+            // charges a list call 10 tokens and a get 1: a page of three is read with gets).
+            const batchSize = batchOp ? (spec.operations[batchOp]?.maxBatch ?? DEFAULT_READ_BATCH) : 1;
+            const cost = (name: string): number => spec.operations[name]?.cost ?? 1;
+            const batched = batchOp !== undefined && (getOp === undefined || Math.ceil(ids.length / batchSize) * cost(batchOp) <= ids.length * cost(getOp));
+            const size = batched ? batchSize : 1;
             const units: string[][] = [];
             for (let i = 0; i < ids.length; i += size) units.push(ids.slice(i, i + size));
             const fetchUnit = async (unit: string[]): Promise<Array<[string, NormalisedRecord]>> => {
-              if (batchOp) return (await client.batchRead(opts.object, unit, { operation: batchOp, signal })).map((r) => [r.id, r]);
+              if (batched) return (await client.batchRead(opts.object, unit, { operation: batchOp as string, signal })).map((r) => [r.id, r]);
               const r = await client.get(opts.object, unit[0] as string, { operation: getOp as string, signal });
               return r ? [[unit[0] as string, r]] : [];
             };

@@ -60,6 +60,7 @@ export const composio: VendorCase = {
     fields: ({ tag }) => ({ dealname: `Via Composio ${tag}`, quotey_quote_total: 999.99 }),
     stored: ({ tag }) => ({ properties: { dealname: `Via Composio ${tag}`, quotey_quote_total: '999.99' } }),
   },
+  batchRead: { skip: 'the connector declares no batchRead' },
   get: { skip: 'the connector declares no get (the toolkit tool HUBSPOT_RETRIEVE_DEAL_BY_ID is not mapped)' },
   searchByCriteria: { skip: "the connector's search selects by modification date only; it takes no criteria" },
   lookups: { skip: 'the connector declares no candidate search for identity matching' },

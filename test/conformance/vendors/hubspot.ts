@@ -57,6 +57,12 @@ export const hubspot: VendorCase = {
     fields: ({ tag }) => ({ dealname: `Biglytics ${tag}`, amount: 1234.5, closedate: '2026-06-30T00:00:00.000Z', quotey_quote_total: 10.5, hs_object_id: '3001' }),
     missingId: '999999999',
   },
+  batchRead: {
+    object: 'deals',
+    id: async () => '3001',
+    fields: ({ tag }) => ({ dealname: `Biglytics ${tag}`, amount: 1234.5, closedate: '2026-06-30T00:00:00.000Z', quotey_quote_total: 10.5, hs_object_id: '3001' }),
+    missingId: '999999999',
+  },
   searchByCriteria: { skip: "the connector's searches select by modification date only; they take no criteria" },
   // The simulator's fixture company Biglytics (1001) and its contact Bryan Cooper (2001).
   lookups: [

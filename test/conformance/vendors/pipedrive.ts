@@ -119,6 +119,12 @@ export const pipedrive: VendorCase = {
     fields: ({ tag }) => ({ name: `Renamed ${tag}`, queast_company_id: `q-upd-${tag}` }),
     missingId: '999999',
   },
+  batchRead: {
+    object: 'organizations',
+    id: ({ h }) => firstOrganization(h),
+    fields: ({ tag }) => ({ name: `Renamed ${tag}`, queast_company_id: `q-upd-${tag}` }),
+    missingId: '999999',
+  },
   searchByCriteria: {
     object: 'organizations',
     criteria: async (c) => ({ criteria: { name: `Renamed ${c.tag}` }, expectId: await firstOrganization(c.h) }),

@@ -48,6 +48,7 @@ export const salesforce: VendorCase = {
     fields: () => ({ StageName: 'Negotiation/Review', Amount: 5000, CloseDate: '2026-09-30' }),
     stored: () => ({ StageName: 'Negotiation/Review', Amount: 5000, CloseDate: '2026-09-30' }),
   },
+  batchRead: { skip: 'the connector declares no batchRead: Opportunities are read one at a time' },
   get: {
     object: 'Opportunity',
     id: (c) => opportunity(c, 0),

@@ -129,6 +129,8 @@ export interface VendorCase {
   batchUpsert: BatchCase | Skip;
   incremental: IncrementalCase | Skip;
   get: GetCase | Skip;
+  /** Reading the `get` case's record through the object's `batchRead`, with the unknown id beside it. */
+  batchRead: GetCase | Skip;
   searchByCriteria: SearchCase | Skip;
   /** The candidate searches the connector declares for identity matching. */
   lookups: LookupCase[] | Skip;
