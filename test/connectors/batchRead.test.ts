@@ -7,24 +7,17 @@ import { createConnectorClient } from '../../src/connectors/index.js';
 import { connectorTarget } from '../../src/engine/endpoints/connectorEndpoints.js';
 import type { ObjectSpec } from '../../src/spec/types.js';
 import { connectorDoc, dealsObject } from './support/doc.js';
-import { json, startServer, type TestServer, type Handler } from './support/server.js';
+import { json, useTestServer } from './support/server.js';
 
-let server: TestServer;
-let handler: Handler;
-beforeEach(async () => {
-  server = await startServer((req, res) => handler(req, res));
-});
-afterEach(async () => {
-  await server.close();
-});
+const t = useTestServer();
 
 function clientFor(ops: ObjectSpec['operations']) {
-  return createConnectorClient(connectorDoc({ baseUrl: `${server.url}/api`, objects: { deals: dealsObject(ops) } }), { connection: { id: 'c' }, tenant: 't' });
+  return createConnectorClient(connectorDoc({ baseUrl: `${t.server.url}/api`, objects: { deals: dealsObject(ops) } }), { connection: { id: 'c' }, tenant: 't' });
 }
 
 describe('batch reads', () => {
   it('read ids maxBatch per request and leave out the ones the vendor does not know', async () => {
-    handler = (req, res) => {
+    t.handler = (req, res) => {
       const ids = (req.body as { inputs: Array<{ id: string }> }).inputs.map((i) => i.id);
       // Like HubSpot: 207 with an error listing the ids it has no record of.
       const known = ids.filter((id) => id !== '4');
@@ -42,8 +35,8 @@ describe('batch reads', () => {
       ['6', 'deal 6'],
       ['7', 'deal 7'],
     ]);
-    expect(server.requests.map((r) => (r.body as { inputs: Array<{ id: string }> }).inputs.map((i) => i.id))).toEqual([['1', '2', '3'], ['4', '5', '6'], ['7']]);
-    expect(server.requests[0]?.body).toEqual({ properties: ['name'], inputs: [{ id: '1' }, { id: '2' }, { id: '3' }] });
+    expect(t.server.requests.map((r) => (r.body as { inputs: Array<{ id: string }> }).inputs.map((i) => i.id))).toEqual([['1', '2', '3'], ['4', '5', '6'], ['7']]);
+    expect(t.server.requests[0]?.body).toEqual({ properties: ['name'], inputs: [{ id: '1' }, { id: '2' }, { id: '3' }] });
   });
 });
 
@@ -55,7 +48,7 @@ describe('reading a target before the merge', () => {
   };
 
   it('reads by batch when that costs no more than a get each, and by get otherwise', async () => {
-    handler = (req, res) => {
+    t.handler = (req, res) => {
       if (req.url.startsWith('/api/deals?')) {
         const ids = (req.query.get('ids') ?? '').split(',');
         return json(res, 200, { results: ids.map((id) => ({ id, properties: { name: `deal ${id}` } })) });
@@ -64,23 +57,23 @@ describe('reading a target before the merge', () => {
       return json(res, 200, { id, properties: { name: `deal ${id}` } });
     };
     const spec = dealsObject(ops);
-    const target = connectorTarget({ client: createConnectorClient(connectorDoc({ baseUrl: `${server.url}/api`, objects: { deals: spec } }), { connection: { id: 'c' }, tenant: 't' }), connector: 'testcrm', object: 'deals', spec });
+    const target = connectorTarget({ client: createConnectorClient(connectorDoc({ baseUrl: `${t.server.url}/api`, objects: { deals: spec } }), { connection: { id: 'c' }, tenant: 't' }), connector: 'testcrm', object: 'deals', spec });
     const read = target.read as NonNullable<typeof target.read>;
     const twelve = Array.from({ length: 12 }, (_, i) => String(i + 1));
     const many = await read(twelve, new AbortController().signal);
     expect([...many.keys()].sort()).toEqual([...twelve].sort());
     expect(many.get('7')?.fields.name).toBe('deal 7');
-    expect(server.requests.map((r) => r.url)).toEqual([`/api/deals?ids=${twelve.join('%2C')}`]);
-    server.requests.length = 0;
+    expect(t.server.requests.map((r) => r.url)).toEqual([`/api/deals?ids=${twelve.join('%2C')}`]);
+    t.server.requests.length = 0;
     const few = await read(['1', '2', '3'], new AbortController().signal);
     expect(few.size).toBe(3);
-    expect(server.requests.map((r) => r.url).sort()).toEqual(['/api/deals/1', '/api/deals/2', '/api/deals/3']);
+    expect(t.server.requests.map((r) => r.url).sort()).toEqual(['/api/deals/1', '/api/deals/2', '/api/deals/3']);
   });
 });
 
 describe('current values in write bodies', () => {
   it('bind `current` in a single write and in each item of a batch', async () => {
-    handler = (req, res) => json(res, 200, req.url.includes('batch') ? { results: [{ id: '1' }, { id: '2' }] } : { id: '1' });
+    t.handler = (req, res) => json(res, 200, req.url.includes('batch') ? { results: [{ id: '1' }, { id: '2' }] } : { id: '1' });
     const c = clientFor({
       update: { kind: 'update', method: 'PATCH', path: '/deals/{id}', reads: ['name'], body: '{"name": record.name, "was": current.name}' },
       batchUpdate: { kind: 'batchUpdate', method: 'POST', path: '/deals/batch/update', maxBatch: 10, reads: ['name'], body: '{"inputs": [records.{"id": id, "name": record.name, "was": current.name}]}', records: 'results' },
@@ -90,7 +83,7 @@ describe('current values in write bodies', () => {
       { id: '1', fields: { name: 'a2' }, current: { name: 'a1' } },
       { id: '2', fields: { name: 'b2' } },
     ]);
-    expect(server.requests.map((r) => r.body)).toEqual([
+    expect(t.server.requests.map((r) => r.body)).toEqual([
       { name: 'new', was: 'old' },
       { inputs: [{ id: '1', name: 'a2', was: 'a1' }, { id: '2', name: 'b2' }] },
     ]);

@@ -2,19 +2,12 @@ import { createConnectorClient, MemoryBudgetBackend, RateBudget, type ConnectorM
 import type { RateLimitSpec } from '../../src/spec/types.js';
 import { FixedWindow, RollingWindow } from '../../src/simulators/kit/windows.js';
 import { collect, connectorDoc, dealsObject } from './support/doc.js';
-import { json, startServer, type Handler, type TestServer } from './support/server.js';
+import { json, useTestServer } from './support/server.js';
 
-let server: TestServer;
-let handler: Handler;
-beforeEach(async () => {
-  server = await startServer((req, res) => handler(req, res));
-});
-afterEach(async () => {
-  await server.close();
-});
+const t = useTestServer();
 
 function clientFor(rateLimit: RateLimitSpec, metrics?: ConnectorMetrics, backend?: MemoryBudgetBackend) {
-  const doc = connectorDoc({ baseUrl: server.url, rateLimit, objects: { deals: dealsObject({ list: { kind: 'list', path: '/deals', records: 'results' } }) } });
+  const doc = connectorDoc({ baseUrl: t.server.url, rateLimit, objects: { deals: dealsObject({ list: { kind: 'list', path: '/deals', records: 'results' } }) } });
   return createConnectorClient(doc, { connection: { id: 'conn' }, tenant: 't', ...(metrics ? { metrics } : {}), ...(backend ? { budget: backend } : {}) });
 }
 
@@ -33,7 +26,7 @@ describe('rate budget', () => {
     const window = new RollingWindow(20, 500);
     let accepted = 0;
     let rejected = 0;
-    handler = (_req, res) => {
+    t.handler = (_req, res) => {
       if (!window.tryTake()) {
         rejected++;
         return json(res, 429, { message: 'limit' }, { 'retry-after': '1' });
@@ -45,10 +38,10 @@ describe('rate budget', () => {
     const c = clientFor({ requests: { limit: 20, per: '500ms' } }, { rateLimitWait: (e) => waits.push(e.ms) });
     const ms = 2000;
     await drive(() => collect(c.list('deals')), 8, ms);
-    const t0 = server.requests[0]?.at ?? 0;
+    const t0 = t.server.requests[0]?.at ?? 0;
     expect(rejected).toBe(0);
     // Allowance over four windows from the first arrival: 80.
-    const inRun = server.requests.filter((r) => r.at < t0 + ms).length;
+    const inRun = t.server.requests.filter((r) => r.at < t0 + ms).length;
     expect(inRun).toBeGreaterThanOrEqual(0.95 * 20 * (ms / 500));
     expect(waits.length).toBeGreaterThan(0);
   });
@@ -57,7 +50,7 @@ describe('rate budget', () => {
     // The vendor allows 10 per second in fixed windows; the static policy wrongly says 100.
     const window = new FixedWindow(10, 1000);
     let rejected = 0;
-    handler = (_req, res) => {
+    t.handler = (_req, res) => {
       const ok = window.tryTake();
       const headers = { 'x-ratelimit-remaining': String(window.remaining()), 'x-ratelimit-limit': '10', 'x-ratelimit-reset': String(Math.ceil(window.msUntilReset() / 1000)) };
       if (!ok) {
@@ -69,12 +62,12 @@ describe('rate budget', () => {
     const c = clientFor({ requests: { limit: 100, per: '1s' }, headers: { remaining: 'x-ratelimit-remaining', limit: 'x-ratelimit-limit', reset: 'x-ratelimit-reset' } });
     await drive(() => collect(c.list('deals')), 1, 2500);
     expect(rejected).toBe(0);
-    expect(server.requests.length).toBeGreaterThanOrEqual(15);
+    expect(t.server.requests.length).toBeGreaterThanOrEqual(15);
   });
 
   it('pauses every call of the connection for a Retry-After and counts the 429', async () => {
     let n = 0;
-    handler = (_req, res) => (++n === 1 ? json(res, 429, { message: 'slow down' }, { 'retry-after': '1' }) : json(res, 200, { results: [] }));
+    t.handler = (_req, res) => (++n === 1 ? json(res, 429, { message: 'slow down' }, { 'retry-after': '1' }) : json(res, 200, { results: [] }));
     let limited = 0;
     const backend = new MemoryBudgetBackend();
     const c = clientFor({ requests: { limit: 1000, per: '1s' } }, { rateLimited: () => limited++ }, backend);

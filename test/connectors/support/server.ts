@@ -63,3 +63,19 @@ export async function startServer(handler: Handler): Promise<TestServer> {
       }),
   };
 }
+
+/** A fresh server for each test of the file, answering with whatever `handler` is set to. */
+export function useTestServer(): { server: TestServer; handler: Handler } {
+  const ctx = {
+    handler: () => {
+      throw new Error('the test set no handler');
+    },
+  } as unknown as { server: TestServer; handler: Handler };
+  beforeEach(async () => {
+    ctx.server = await startServer((req, res) => ctx.handler(req, res));
+  });
+  afterEach(async () => {
+    await ctx.server.close();
+  });
+  return ctx;
+}
