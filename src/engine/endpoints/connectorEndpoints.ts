@@ -131,11 +131,10 @@ export function connectorTarget(opts: ConnectorTargetOptions): TargetPort {
       ? {
           async read(ids: string[], signal: AbortSignal): Promise<Map<string, TargetSnapshot>> {
             const out = new Map<string, TargetSnapshot>();
-            // A batch read takes `maxBatch` ids a call, a `get` one. Either way a few calls at a
-            // time: a page of a thousand must not open a thousand requests at once (the rate
-            // budget paces them, but each holds a socket).
-            // The batch read is used when its calls cost no more than a `get` per record (Pipedrive
-            // charges a list call 10 tokens and a get 1: a page of three is read with gets).
+            // A batch read takes `maxBatch` ids a call, and is used when its calls cost no more
+            // than a `get` per record (Pipedrive charges a list call 10 tokens and a get 1: a page
+            // of three is read with gets). Either way a few calls at a time: a page of a thousand
+            // must not open a thousand requests at once (the budget paces them, but each holds a socket).
             const batchSize = batchOp ? (spec.operations[batchOp]?.maxBatch ?? DEFAULT_READ_BATCH) : 1;
             const cost = (name: string): number => spec.operations[name]?.cost ?? 1;
             const batched = batchOp !== undefined && (getOp === undefined || Math.ceil(ids.length / batchSize) * cost(batchOp) <= ids.length * cost(getOp));
