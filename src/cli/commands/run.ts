@@ -63,9 +63,10 @@ export async function runDaemon(args: RunArgs, io: CommandIO): Promise<number> {
     lastPrint = now;
     io.err(`${line(p)}\n`);
   };
-  const retainDone = args.retainDone ?? '30d';
-  const keepMs = retainDone === 'off' ? undefined : parseDuration(retainDone);
-  if (retainDone !== 'off' && keepMs === undefined) throw new UserError(`--retain-done ${retainDone} is not a duration (30d, 12h, 90m…) or off`);
+  // Without the flag, the runtime's default retention applies.
+  const retainDone = args.retainDone;
+  const keepMs = retainDone === undefined || retainDone === 'off' ? undefined : parseDuration(retainDone);
+  if (retainDone !== undefined && retainDone !== 'off' && keepMs === undefined) throw new UserError(`--retain-done ${retainDone} is not a duration (30d, 12h, 90m…) or off`);
   const logger = createLogger({ level: args.logLevel, base: { service: 'syncd' } });
   const metrics = createMetrics();
   const telemetry = createTelemetry({ logger, metrics });
@@ -80,7 +81,7 @@ export async function runDaemon(args: RunArgs, io: CommandIO): Promise<number> {
       onProgress,
       ...(args.once ? {} : { telemetry }),
       onError: (pipeline, stage, err) => io.err(`syncd: ${pipeline} ${stage}: ${redactSecrets(err instanceof Error ? err.message : String(err))}\n`),
-      retention: keepMs === undefined ? false : { keepMs },
+      ...(retainDone === 'off' ? { retention: false as const } : keepMs !== undefined ? { retention: { keepMs } } : {}),
     });
   } catch (err) {
     // Unset environment variables, unreachable databases: the operator's to fix, no stack.
