@@ -74,7 +74,10 @@ export async function readTablePage(
   const q = db(table).select(Object.keys(spec.columns));
   if (start.after) {
     const a = start.after;
-    q.where((w) => w.where(cursorField, '>', a.value).orWhere((w2) => w2.where(cursorField, '=', a.value).andWhere(key, '>', a.key)));
+    // `c >= v and (c > v or key > k)` rather than `c > v or (c = v and key > k)`: the same rows,
+    // but the leading range lets an index on the cursor column start at `v`. Written as a bare OR,
+    // SQLite scans the index from its first entry on every page, so a backfill grows quadratically.
+    q.where(cursorField, '>=', a.value).andWhere((w) => w.where(cursorField, '>', a.value).orWhere(key, '>', a.key));
   } else if (start.from !== undefined) {
     q.where(cursorField, '>=', start.from);
   }
