@@ -1,5 +1,6 @@
 /** `node bin/syncd run` as a child process on the records-target fixtures, for tests of the real daemon. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import type { BackendUrls } from './backends.js';
 
 export const DAEMON_FIXTURES = ['test/fixtures/target/connector.yaml', 'test/fixtures/target/local.yaml', 'test/fixtures/target/items-to-target.yaml'];
@@ -11,11 +12,11 @@ export interface Daemon {
 }
 
 /**
- * Starts the daemon on a free port (`--port 0`) with the given spec files (default: the records
- * target fixtures); `listeningUrl` reads which port from its banner.
+ * Starts the daemon with the given spec files (default: the records target fixtures), on `port`
+ * or a free one (`--port 0`); `listeningUrl` reads which port from its banner.
  */
-export function startDaemon(urls: BackendUrls, env: NodeJS.ProcessEnv, extra: string[] = [], specs: readonly string[] = DAEMON_FIXTURES): Daemon {
-  const child = spawn(process.execPath, ['bin/syncd', 'run', ...specs, '--store', urls.store, '--port', '0', ...extra], {
+export function startDaemon(urls: BackendUrls, env: NodeJS.ProcessEnv, extra: string[] = [], specs: readonly string[] = DAEMON_FIXTURES, port = 0): Daemon {
+  const child = spawn(process.execPath, ['bin/syncd', 'run', ...specs, '--store', urls.store, '--port', String(port), ...extra], {
     env: { PATH: process.env.PATH, ...env, SYNCD_SECRET_KEY: urls.secretKey },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -38,4 +39,13 @@ export async function listeningUrl(daemon: Daemon, timeoutMs = 20_000): Promise<
   const pattern = /on (http:\/\/[^\s;]+);/;
   await waitFor('the daemon to listen', () => pattern.test(daemon.stderr()), timeoutMs, daemon);
   return (pattern.exec(daemon.stderr()) as RegExpExecArray)[1] as string;
+}
+
+/** A port free on 127.0.0.1 right now, for a daemon whose public URL must be known before it starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

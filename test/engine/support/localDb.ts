@@ -67,3 +67,11 @@ export async function createQueastSignals(db: Knex): Promise<void> {
     t.primary(['id']);
   });
 }
+
+/** Queast's `bookmarks` table, as `connectors/queast.yaml` declares it. */
+export async function createQueastBookmarks(db: Knex): Promise<void> {
+  await db.schema.createTable('bookmarks', (t) => {
+    for (const c of ['company_id', 'source', 'created_at']) t.string(c);
+    t.primary(['company_id']);
+  });
+}
