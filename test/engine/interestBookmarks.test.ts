@@ -111,12 +111,15 @@ describe.each(backends)('CRM interest becomes a Queast bookmark (%s store)', (ba
 
   it('bookmarks a Pipedrive organization once, from deliveries with its webhook credentials', { timeout: 60_000 }, async () => {
     const globex = await pipedriveOrganization({ name: 'Globex', custom_fields: { [pipedrive.env.PIPEDRIVE_FIELD_ORG_QUEAST_ID as string]: 'q-globex' } });
+    // An organization Queast does not know: its unset custom field arrives as null.
+    const stray = await pipedriveOrganization({ name: 'Not from Queast' });
+    await markPipedrive(stray, true);
     await markPipedrive(globex, true);
     await waitFor('the Pipedrive bookmark', async () => (await bookmarks()).some((b) => b.company_id === 'q-globex'), 30_000, daemon);
     await markPipedrive(globex, false);
     await markPipedrive(globex, true);
-    await waitFor('three Pipedrive events processed', async () => (await doneEvents('pipedrive')) >= 3, 30_000, daemon);
-    expect((await bookmarks()).filter((b) => b.company_id === 'q-globex')).toEqual([{ company_id: 'q-globex', source: 'pipedrive' }]);
+    await waitFor('four Pipedrive events processed', async () => (await doneEvents('pipedrive')) >= 4, 30_000, daemon);
+    expect((await bookmarks()).filter((b) => b.source === 'pipedrive')).toEqual([{ company_id: 'q-globex', source: 'pipedrive' }]);
     expect(await writes('pipedrive-interest-queast')).toBe(1);
   });
 });
