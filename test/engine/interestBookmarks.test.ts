@@ -6,12 +6,14 @@
  */
 import { existsSync } from 'node:fs';
 import type { Knex } from 'knex';
+import { tables } from '../../src/state/tables.js';
 import { startHubspotSimulator } from '../../src/simulators/hubspot/index.js';
 import type { RunningSimulator } from '../../src/simulators/kit/server.js';
 import { callJson } from '../conformance/support/http.js';
+import { freePort } from '../support/freePort.js';
 import { PIPEDRIVE_WEBHOOK_PASSWORD, PIPEDRIVE_WEBHOOK_USER, startPipedriveAccount, type PipedriveAccount } from '../support/pipedriveAccount.js';
 import { backends, prepareBackend, type Backend, type BackendUrls } from './support/backends.js';
-import { freePort, listeningUrl, startDaemon, waitFor, type Daemon } from './support/daemon.js';
+import { listeningUrl, startDaemon, waitFor, type Daemon } from './support/daemon.js';
 import { hubspot, hubspotEnv } from './support/hubspot.js';
 import { createQueastBookmarks, openLocal } from './support/localDb.js';
 
@@ -34,10 +36,9 @@ describe.each(backends)('CRM interest becomes a Queast bookmark (%s store)', (ba
 
   /** The daemon's state store, where the test counts inbox events and writes. */
   let store: Knex;
-  const doneEvents = async (connection: string): Promise<number> =>
-    Number(((await store('syncd_webhook_inbox').where({ connection, status: 'done' }).count({ n: '*' })) as Array<{ n: number | string }>)[0]?.n ?? 0);
-  const writes = async (pipeline: string): Promise<number> =>
-    Number(((await store('syncd_outbox').where({ pipeline }).whereNot({ status: 'superseded' }).count({ n: '*' })) as Array<{ n: number | string }>)[0]?.n ?? 0);
+  const rows = async (query: Knex.QueryBuilder): Promise<number> => Number(((await query.count({ n: '*' })) as Array<{ n: number | string }>)[0]?.n ?? 0);
+  const doneEvents = (connection: string) => rows(store(tables.webhookInbox).where({ connection, status: 'done' }));
+  const writes = (pipeline: string) => rows(store(tables.outbox).where({ pipeline }).whereNot({ status: 'superseded' }));
   const bookmarks = async (): Promise<Bookmark[]> => (await queast('bookmarks').select('company_id', 'source').orderBy('company_id')) as Bookmark[];
   const hubspotCompany = async (properties: Record<string, string>): Promise<string> => (await hubspot<{ id: string }>(hub, 'POST', '/crm/v3/objects/companies', { properties })).id;
   const markHubspot = (id: string, value: boolean) => hubspot(hub, 'PATCH', `/crm/v3/objects/companies/${id}`, { properties: { queast_interesting: String(value) } });

@@ -3,7 +3,6 @@
  * connector's `webhooks` block describes (`webhookConnections`), on a known port so the public
  * URL HubSpot signs is the URL it calls.
  */
-import { createServer as createNetServer } from 'node:net';
 import type { ConnectorDocument } from '../../../src/spec/types.js';
 import { webhookConnections } from '../../../src/engine/webhookIntake.js';
 import { createServer } from '../../../src/server/createServer.js';
@@ -11,6 +10,7 @@ import { createTelemetry } from '../../../src/telemetry/events.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createMetrics } from '../../../src/telemetry/metrics.js';
 import { MemorySink } from '../../server/harness.js';
+import { freePort } from '../../support/freePort.js';
 
 export const TENANT = 'acme';
 
@@ -19,18 +19,6 @@ export interface WebhookServer {
   endpoint: string;
   sink: MemorySink;
   close(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startWebhookServer(doc: ConnectorDocument): Promise<WebhookServer> {

@@ -1,6 +1,5 @@
 /** `node bin/syncd run` as a child process on the records-target fixtures, for tests of the real daemon. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import type { BackendUrls } from './backends.js';
 
 export const DAEMON_FIXTURES = ['test/fixtures/target/connector.yaml', 'test/fixtures/target/local.yaml', 'test/fixtures/target/items-to-target.yaml'];
@@ -41,11 +40,3 @@ export async function listeningUrl(daemon: Daemon, timeoutMs = 20_000): Promise<
   return (pattern.exec(daemon.stderr()) as RegExpExecArray)[1] as string;
 }
 
-/** A port free on 127.0.0.1 right now, for a daemon whose public URL must be known before it starts. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
