@@ -41,6 +41,7 @@ export const DIAGNOSTIC_CODES = {
   'ref-unknown-table': 'the database connector has no such table',
   'ref-unknown-column': 'the table has no such column',
   'ref-operation-kind': 'the operation is of the wrong kind for this use',
+  'ref-operation-object': 'operations that work together are of different objects',
   'ref-unknown-hook': 'no vendor hook module of that name exists',
   'ref-unknown-pipeline': 'the pipeline does not exist',
   // JSONata

@@ -149,11 +149,21 @@ export interface ConnectorSpec {
   webhooks?: {
     verify: WebhookVerifierSpec;
     decoder: string;
-    subscribe?: { operation: string; events?: string[] };
+    subscribe?: WebhookSubscribeSpec;
     maxBodySize?: number;
   };
   database?: string;
   tables?: Record<string, TableSpec>;
+}
+
+/** How syncd registers its own webhook subscriptions (see the connector schema). */
+export interface WebhookSubscribeSpec {
+  operation: string;
+  list: string;
+  delete: string;
+  events: string[];
+  fields: string;
+  nameProperty?: string;
 }
 
 export interface ConnectorDocument {

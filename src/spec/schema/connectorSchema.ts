@@ -153,11 +153,18 @@ const webhooks = strictObject(
     decoder: text('Vendor hook that splits a delivery into events with ids.', { examples: ['hubspot', 'pipedrive'] }),
     subscribe: strictObject(
       {
-        operation: text('Object operation (`object.operation`) that registers a subscription, when the API allows it.', { examples: ['webhooks.create'] }),
-        events: stringList('Events syncd subscribes to.'),
+        operation: text('Object operation (`object.operation`, kind `create`) that registers a subscription.', { examples: ['webhooks.create'] }),
+        list: text('Object operation (kind `list`) that lists the subscriptions, so that a restart creates none twice.', { examples: ['webhooks.list'] }),
+        delete: text('Object operation (kind `delete`) that removes a subscription syncd registered and no longer wants.', { examples: ['webhooks.delete'] }),
+        events: stringList('Events syncd subscribes to, one subscription each.', { minItems: 1, uniqueItems: true, examples: [['change.organization']] }),
+        fields: jsonata(
+          "Builds a subscription's fields (the object's canonical properties) from `url` (this endpoint's public URL), `event` (one of `events`) and `verify` (the `verify` block, with its secrets).",
+          '{"subscription_url": url, "event_action": $substringBefore(event, "."), "event_object": $substringAfter(event, ".")}',
+        ),
+        nameProperty: text("Property holding the subscription's name, which marks it as syncd's (`syncd <tenant>/<connection> <event> <fingerprint>`). Default: `name`.", { examples: ['name'] }),
       },
-      ['operation'],
-      'How syncd registers its own subscriptions.',
+      ['operation', 'list', 'delete', 'events', 'fields'],
+      'How syncd registers its own subscriptions, where the API allows it: `syncd run --public-url` lists them, creates the missing ones and deletes those it no longer wants, at start and every 15 minutes.',
     ),
     maxBodySize: integer('Largest accepted delivery in bytes. Default: 1048576.', 1024, 64 * 1024 * 1024),
   },

@@ -1,5 +1,5 @@
 /** Stage 3: names unique, and every connector, object, operation, table and property a pipeline names exists. */
-import type { ConnectorDocument, OperationKind, PipelineDocument } from '../types.js';
+import type { ConnectorDocument, OperationKind, PipelineDocument, WebhookSubscribeSpec } from '../types.js';
 import { didYouMean } from '../suggest.js';
 import { VENDOR_HOOK_MODULES } from '../../vendors/catalog.js';
 import type { LoadedFile, Reporter } from './context.js';
@@ -51,14 +51,30 @@ export function checkConnector(f: LoadedFile<ConnectorDocument>, reporter: Repor
       }
     }
   }
-  const sub = spec.webhooks?.subscribe?.operation;
-  if (sub) {
-    const [objName, opName] = sub.split('.', 2);
-    const obj = spec.objects?.[objName ?? ''];
-    if (!obj || !opName || !obj.operations[opName]) {
-      reporter.at(f.parsed, ['spec', 'webhooks', 'subscribe', 'operation'], 'ref-unknown-operation', `\`${sub}\` is not an operation of this connector (write it as \`object.operation\`)`);
+  const sub = spec.webhooks?.subscribe;
+  if (sub) checkSubscribe(f, sub, reporter);
+}
+
+/** The subscription operations are of one object, of the kinds they are used as, and its name property exists. */
+function checkSubscribe(f: LoadedFile<ConnectorDocument>, sub: WebhookSubscribeSpec, reporter: Reporter): void {
+  const objects = f.doc.spec.objects ?? {};
+  const at = ['spec', 'webhooks', 'subscribe'];
+  let subject: string | undefined;
+  for (const [key, kind] of [['operation', 'create'], ['list', 'list'], ['delete', 'delete']] as const) {
+    const ref = sub[key];
+    const [objName, opName] = ref.split('.', 2);
+    const op = opName ? objects[objName ?? '']?.operations[opName] : undefined;
+    if (!op) {
+      reporter.at(f.parsed, [...at, key], 'ref-unknown-operation', `\`${ref}\` is not an operation of this connector (write it as \`object.operation\`)`);
+      continue;
     }
+    if (op.kind !== kind) reporter.at(f.parsed, [...at, key], 'ref-operation-kind', `\`${ref}\` is a \`${op.kind}\` operation; \`subscribe.${key}\` needs a \`${kind}\` one`);
+    subject ??= objName;
+    if (objName !== subject) reporter.at(f.parsed, [...at, key], 'ref-operation-object', `\`${ref}\` is not an operation of \`${subject}\`: the subscription operations must share one object`);
   }
+  const name = sub.nameProperty ?? 'name';
+  const props = objects[subject ?? '']?.properties;
+  if (props && !props[name]) reporter.at(f.parsed, sub.nameProperty ? [...at, 'nameProperty'] : at, 'ref-unknown-property', `\`${subject}\` has no property \`${name}\` to name subscriptions by${didYouMean(name, Object.keys(props))}`);
 }
 
 export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog, reporter: Reporter): void {
