@@ -30,6 +30,8 @@ import { webhookConnections } from './webhookIntake.js';
 import { keepHeapNearLiveSize } from './heapPolicy.js';
 import { startRetention, type RetentionHandle, type RetentionOptions } from './retention.js';
 import type { WebhookConnectionConfig } from '../server/webhooks/connections.js';
+import { webhookPath } from '../server/webhooks/route.js';
+import { keepSubscriptions, type SubscriptionKeeperOptions, type SubscriptionTarget } from './webhookSubscriptions.js';
 import { OutboxPurged, type Telemetry } from '../telemetry/events.js';
 
 export interface RuntimeOptions {
@@ -267,8 +269,33 @@ export class Runtime {
 
   /** Connections the running webhook pipelines receive from, with resolved secrets, for the HTTP server. */
   webhookConnections(): WebhookConnectionConfig[] {
-    const names = new Set(this.selected().flatMap((p) => (p.spec.source.type === 'webhook' ? [p.spec.source.connector] : [])));
-    return webhookConnections([...names].map((n) => this.connector(n)), this.opts.tenants ?? ['default']);
+    return webhookConnections(this.webhookConnectors().map((n) => this.connector(n)), this.opts.tenants ?? ['default']);
+  }
+
+  /**
+   * The subscriptions syncd registers itself (connectors with `webhooks.subscribe`), one target per
+   * tenant, pointing at `publicBaseUrl` + the endpoint's path.
+   */
+  subscriptionTargets(publicBaseUrl: string): SubscriptionTarget[] {
+    const out: SubscriptionTarget[] = [];
+    for (const name of this.webhookConnectors()) {
+      const webhooks = this.connector(name).spec.webhooks;
+      if (!webhooks?.subscribe) continue;
+      for (const tenant of this.opts.tenants ?? ['default']) {
+        out.push({ tenant, connection: name, url: publicBaseUrl + webhookPath(tenant, name), spec: webhooks.subscribe, verify: webhooks.verify, client: this.client(tenant, name) });
+      }
+    }
+    return out;
+  }
+
+  /** Keeps the subscriptions of `subscriptionTargets` registered until `stop()`. */
+  keepWebhookSubscriptions(publicBaseUrl: string, handlers: Pick<SubscriptionKeeperOptions, 'onOutcome' | 'onError' | 'everyMs' | 'retryMs'>): { stop(): Promise<void> } {
+    return keepSubscriptions({ targets: this.subscriptionTargets(publicBaseUrl), scopeFor: (t) => this.store.forTenant(t), worker: this.worker, ...handlers });
+  }
+
+  /** Connectors a selected pipeline receives webhooks from. */
+  private webhookConnectors(): string[] {
+    return [...new Set(this.selected().flatMap((p) => (p.spec.source.type === 'webhook' ? [p.spec.source.connector] : [])))];
   }
 
   private selected(): PipelineDocument[] {

@@ -167,3 +167,12 @@ describe('syncd run --retain-done', () => {
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('syncd run --public-url', () => {
+  it('refuses a URL vendors could not be given, without a stack trace', () => {
+    const r = syncd(['run', '--once', '--public-url', 'syncd.example.com/hooks']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--public-url syncd.example.com/hooks is not an http(s) base URL without query or fragment, such as https://syncd.example.com');
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+});

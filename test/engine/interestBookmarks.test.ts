@@ -2,7 +2,8 @@
  * The inbound half of the Queast scenario through the real daemon (`node bin/syncd run`): a
  * CRM user marks a company as interesting, the simulator delivers its webhook to the daemon, and
  * the company is bookmarked in Queast, once, however often the mark is repeated. HubSpot signs its
- * deliveries (v3); Pipedrive sends the subscription's HTTP Basic credentials. Needs the compiled CLI.
+ * deliveries (v3) to the app an operator set up; Pipedrive's webhook the daemon registers itself,
+ * and its deliveries carry that subscription's HTTP Basic credentials. Needs the compiled CLI.
  */
 import { existsSync } from 'node:fs';
 import type { Knex } from 'knex';
@@ -62,7 +63,7 @@ describe.each(backends)('CRM interest becomes a Queast bookmark (%s store)', (ba
     pipedrive = await startPipedriveAccount();
     // HubSpot signs the URL it calls, so the daemon is told it (`--public-url`) and listens there.
     const port = await freePort();
-    daemon = startDaemon(urls, { QUEAST_DATABASE_URL: urls.local, ...hubspotEnv(hub), ...pipedrive.env }, ['--public-url', `http://127.0.0.1:${port}`], SPECS, port);
+    daemon = startDaemon(urls, { QUEAST_DATABASE_URL: urls.local, ...hubspotEnv(hub), ...pipedrive.env }, ['--public-url', `http://127.0.0.1:${port}/`], SPECS, port);
     daemonUrl = await listeningUrl(daemon);
     store = openLocal(urls.store);
     // What an operator sets up in the HubSpot developer portal: the app's target URL and a
@@ -71,16 +72,20 @@ describe.each(backends)('CRM interest becomes a Queast bookmark (%s store)', (ba
     const key = `?hapikey=${HUBSPOT_DEVELOPER_KEY}`;
     await callJson(`${hub.url}${dev}/settings${key}`, { method: 'PUT', body: { targetUrl: `${daemonUrl}/webhooks/default/hubspot`, throttling: { maxConcurrentRequests: 5, period: 'SECONDLY' } } });
     await callJson(`${hub.url}${dev}/subscriptions${key}`, { method: 'POST', body: { eventType: 'company.propertyChange', propertyName: 'queast_interesting', active: true } });
-    // And in Pipedrive: a webhook with the credentials the connector verifies.
-    await pipedriveCall('POST', '/v1/webhooks', {
-      name: 'syncd',
-      subscription_url: `${daemonUrl}/webhooks/default/pipedrive`,
-      event_action: 'change',
-      event_object: 'organization',
-      http_auth_user: PIPEDRIVE_WEBHOOK_USER,
-      http_auth_password: PIPEDRIVE_WEBHOOK_PASSWORD,
-      version: '2.0',
-    });
+    // Pipedrive's webhook the daemon registers itself (`webhooks.subscribe`), with the
+    // credentials the connector verifies.
+    await waitFor('the Pipedrive webhook', () => /webhook subscriptions of default\/pipedrive: 1 created \(change\.organization\)/.test(daemon.stderr()), 20_000, daemon);
+    const hooks = (await pipedriveCall<{ data: Array<{ name: string; subscription_url: string; event_action: string; event_object: string; http_auth_user: string; http_auth_password: string }> }>('GET', '/v1/webhooks')).data;
+    expect(hooks).toEqual([
+      expect.objectContaining({
+        name: expect.stringMatching(/^syncd default\/pipedrive change\.organization \S+$/),
+        subscription_url: `http://127.0.0.1:${port}/webhooks/default/pipedrive`,
+        event_action: 'change',
+        event_object: 'organization',
+        http_auth_user: PIPEDRIVE_WEBHOOK_USER,
+        http_auth_password: PIPEDRIVE_WEBHOOK_PASSWORD,
+      }),
+    ]);
   }, 60_000);
 
   afterAll(async () => {

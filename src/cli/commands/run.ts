@@ -49,7 +49,8 @@ function line(p: RunnerProgress): string {
   return `${p.pipeline} [${p.tenant}]  ${parts.join(', ')}`;
 }
 
-export async function runDaemon(args: RunArgs, io: CommandIO): Promise<number> {
+export async function runDaemon(given: RunArgs, io: CommandIO): Promise<number> {
+  const args = given.publicUrl === undefined ? given : { ...given, publicUrl: publicBaseUrl(given.publicUrl) };
   const project = await loadSpecs(args.paths);
   if (project.pipelines.length === 0) throw new UserError(`no pipelines found in ${args.paths.join(', ')}`);
   const unknown = (args.pipelines ?? []).filter((n) => !project.pipelines.some((p) => p.metadata.name === n));
@@ -142,6 +143,7 @@ async function serve(
   io.err(`syncd: running ${runtime.runners.length} pipeline(s); webhooks, /healthz, /readyz and /metrics on http://${args.host}:${port}; SIGTERM or Ctrl-C stops after draining\n`);
   runtime.start();
   started = true;
+  const subscriptions = keepSubscriptionsRegistered(rt, args.publicUrl, io);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGTERM', stop);
@@ -153,9 +155,49 @@ async function serve(
   });
   io.err('syncd: stopping: no new work, draining in-flight batches…\n');
   started = false;
+  await subscriptions?.stop();
   await server.close();
   const { drained } = await runtime.stop(args.drainSeconds * 1000);
   for (const r of runtime.runners) io.err(`${line(r.progress)}\n`);
   io.err(drained ? 'syncd: stopped cleanly\n' : `syncd: drain deadline of ${args.drainSeconds}s passed; unfinished writes stay in the outbox for the next run\n`);
   return 0;
 }
+
+/**
+ * The base URL vendors call, without a trailing slash: signatures cover the exact URL, so
+ * `https://syncd.example.com/` must not become `…//webhooks/…`.
+ */
+function publicBaseUrl(text: string): string {
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash) {
+    throw new UserError(`--public-url ${text} is not an http(s) base URL without query or fragment, such as https://syncd.example.com`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * Registers the subscriptions connectors declare (`webhooks.subscribe`) once the endpoints listen,
+ * since a vendor may check the URL when it is registered. Without a public URL there is nothing to
+ * point them at: says so, and the operator registers them by hand.
+ */
+function keepSubscriptionsRegistered(rt: Runtime, publicUrl: string | undefined, io: CommandIO): { stop(): Promise<void> } | undefined {
+  if (publicUrl === undefined) {
+    const targets = rt.subscriptionTargets('');
+    if (targets.length) io.err(`syncd: webhook subscriptions of ${[...new Set(targets.map((t) => t.connection))].join(', ')} are not registered: pass --public-url, the address vendors reach this daemon at\n`);
+    return undefined;
+  }
+  const reported = new Set<string>();
+  return rt.keepWebhookSubscriptions(publicUrl, {
+    onOutcome: (o) => {
+      // Reported when something changed, and once at start; a quiet schedule otherwise.
+      const key = `${o.tenant}/${o.connection}`;
+      if (reported.has(key) && o.created.length === 0 && o.deleted === 0) return;
+      reported.add(key);
+      const parts = [`${o.created.length} created${o.created.length ? ` (${o.created.join(', ')})` : ''}`, `${o.kept.length} kept`];
+      if (o.deleted) parts.push(`${o.deleted} removed`);
+      io.err(`syncd: webhook subscriptions of ${o.tenant}/${o.connection}: ${parts.join(', ')}\n`);
+    },
+    onError: (t, err) => io.err(`syncd: cannot register the webhook subscriptions of ${t.tenant}/${t.connection}: ${redactSecrets(err instanceof Error ? err.message : String(err))}; trying again in a minute\n`),
+  });
+}
+

@@ -19,12 +19,13 @@ const run: CliCommand = {
     progress: { type: 'boolean', default: true, describe: 'Print progress to stderr' },
     port: { type: 'number', default: 8787, describe: 'HTTP port for webhooks, /healthz, /readyz, /metrics' },
     host: { type: 'string', default: '127.0.0.1', describe: 'Address to listen on (0.0.0.0 behind a proxy)' },
-    'public-url': { type: 'string', describe: 'Public base URL vendors call (HubSpot signs the full URL)' },
+    'public-url': { type: 'string', describe: 'Public base URL vendors call (HubSpot signs the full URL); the webhook subscriptions connectors declare (Pipedrive) are registered to it' },
     'log-level': { type: 'string', choices: ['debug', 'info', 'warn', 'error'], default: 'info', describe: 'JSON log level (stdout)' },
   },
   examples: [
     ['syncd run --pipeline quotey-deals-hubspot', 'one pipeline on the embedded store (.syncd/state.db)'],
     ['SYNCD_STORE=postgres://syncd@db/syncd syncd run', 'on PostgreSQL; start several to share the work'],
+    ['syncd run --public-url https://syncd.example.com', 'receive webhooks there; Pipedrive is subscribed at start'],
   ],
   async run(a, io) {
     const { runDaemon } = await import('./run.js');

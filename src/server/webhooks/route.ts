@@ -20,6 +20,11 @@ import { WebhookPayloadError, type WebhookSink } from './types.js';
 
 export const WEBHOOK_ROUTE = '/webhooks/:tenant/:connection';
 
+/** The path `WEBHOOK_ROUTE` serves for one endpoint. */
+export function webhookPath(tenant: string, connection: string): string {
+  return `/webhooks/${encodeURIComponent(tenant)}/${encodeURIComponent(connection)}`;
+}
+
 export interface WebhookRouteOptions {
   endpoints: WebhookEndpoints;
   sink: WebhookSink;
