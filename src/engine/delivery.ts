@@ -236,10 +236,17 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
       else terminal.push({ row, f: outcome });
     }
     // Links of the whole batch in one round trip; the bases follow their link ids.
-    const links = await upsertLinks(tx, linkInputs);
+    // A side linked to another record meanwhile (two CRM records naming one row, planned in
+    // different pages): the write is done, the pair is not linked, and an operator is told.
+    const links = await upsertLinks(tx, linkInputs, { skipTaken: true });
+    const taken: LinkInput[] = [];
     const autoLinked: AutoLinkRecord[] = [];
     links.forEach((link, n) => {
       const { payload, created } = linked[n] as { payload: WritePayload; created: boolean };
+      if (!link) {
+        taken.push(linkInputs[n] as LinkInput);
+        return;
+      }
       for (const [field, value] of Object.entries(payload.base)) bases.push({ linkId: link.id, field, value });
       // A match (external id, key, fuzzy name) made now is listed for review, so an operator can
       // correct it. An upsert by external id that created the record matched nothing: no review.
@@ -248,6 +255,22 @@ async function settle(scope: Scope, ctx: DeliveryContext, calls: Attempted[]): P
       }
     });
     await recordAutoLinks(tx, autoLinked);
+    for (const input of taken) {
+      const { item, isNew } = await openReconciliationItem(tx, {
+        kind: 'conflict',
+        pipeline: ctx.pipeline,
+        recordKey: input.local.key,
+        payload: {
+          stage: 'link',
+          message: `${input.local.object} ${input.local.key} and ${input.remote.connector} ${input.remote.object} ${input.remote.id} were written as one record, but one of them is linked to another record`,
+          remoteId: input.remote.id,
+          action: `merge the duplicate records, or correct the one that names the wrong record; the pair stays unlinked until then`,
+        },
+        // The planner's item for the same pair, when it sees the link first.
+        dedupeKey: `identity:${ctx.pipeline}:${input.local.key}:${input.remote.id}`,
+      });
+      if (isNew) conflicts.push(item);
+    }
     // Counted by the rows really settled: a claim taken over by another worker is settled once,
     // by the worker holding it. Only a claim that has run out (or nearly, as other hosts' clocks
     // may see it) can have been taken over, so only those are looked up.

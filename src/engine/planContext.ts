@@ -20,14 +20,19 @@ export function buildPlanContext(
   const plan = planFields(pipeline, tenant, connectors, undefined, pipelines);
   const rules = plan.fields.map((f) => ({ field: f.name, owner: f.spec.owner, ...(f.spec.onConflict ? { onConflict: f.spec.onConflict } : {}) }));
   const updateOperation = spec.target.updateOperation;
+  const orientation = orient(pipeline, connectors);
+  // CRM → local table: the field written to the table's key column names the row a record becomes.
+  const table = !orientation.sourceIsLocal && spec.target.table ? connectors.get(spec.target.connector)?.spec.tables?.[spec.target.table] : undefined;
+  const localKeyField = table ? plan.fields.find((f) => f.to === table.key) : undefined;
   return {
     pipeline: pipeline.metadata.name,
     tenant,
     connection: `${tenant}:${spec.target.connector}`,
     plan,
     rules,
-    orientation: orient(pipeline, connectors),
+    orientation,
     target,
+    ...(localKeyField ? { localKeyField } : {}),
     operation,
     ...(updateOperation ? { updateOperation } : {}),
     onNoMatch: spec.match?.onNoMatch ?? 'create',

@@ -17,6 +17,7 @@ export function storeLookups(scope: Scope, ctx: Pick<PlanContext, 'pipeline' | '
     inFlight: (recordKeys) => inFlightPayloads(scope, ctx.pipeline, recordKeys),
     rejectedMatches: (localKeys) => rejectedPairs(scope, orientation.localObject, localKeys, orientation.remote),
     linksByRemoteIds: (ids) => findLinksByRemoteIds(scope, orientation.remote, ids, orientation.localObject),
+    linksByLocalKeys: (keys) => findLinksByLocalKeys(scope, orientation.localObject, keys, orientation.remote),
     referencedIds: async (reference, keys) => {
       const links = await findLinksByLocalKeys(scope, reference.localObject, keys, reference.remote);
       return new Map([...links].map(([key, link]) => [key, link.remote.id]));

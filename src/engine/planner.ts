@@ -67,6 +67,11 @@ export interface PlanContext {
   /** Source field that identifies a record. */
   keyField: string;
   /**
+   * CRM → local table: the field that writes the table's key column. A record without a link or
+   * an external id becomes the row its value names, not a row keyed by its CRM id.
+   */
+  localKeyField?: PlannedField;
+  /**
    * Read the target's current values (and modification times) of linked records before merging,
    * so each field is decided on its three real inputs: a CRM edit a `local_wins` write is about to
    * overwrite is recorded as drift, an `immutable_after_bind` value changed on the target holds the
@@ -86,6 +91,8 @@ export interface PlanLookups {
   rejectedMatches(localKeys: string[]): Promise<Map<string, Set<string>>>;
   /** Links of these CRM records to the pipeline's local object, by remote id. */
   linksByRemoteIds(remoteIds: string[]): Promise<Map<string, Link>>;
+  /** Links of these rows of the pipeline's local object to the CRM object, by local key. */
+  linksByLocalKeys(localKeys: string[]): Promise<Map<string, Link>>;
   /** CRM ids of the referenced records that are linked, by their local key. */
   referencedIds(reference: FieldReference, localKeys: string[]): Promise<Map<string, string>>;
 }
@@ -215,6 +222,9 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
   // 4. Records without a link, matched against the CRM's existing records when the rules say how.
   const matches = await matchPage(ctx, prepared.filter((p) => !links.has(p.sourceKey)), lookups, signal);
 
+  // 4b. CRM → local: the row each unlinked record names, and the links those rows already have.
+  const named = await namedRows(ctx, prepared.filter((p) => !links.has(p.sourceKey) && !matches.has(p.sourceKey)), lookups, bindings);
+
   for (const p of prepared) {
     const link = links.get(p.sourceKey);
     let localKey: string | undefined;
@@ -249,12 +259,18 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
       } else strategy = 'created';
     } else {
       remoteId = p.sourceKey;
-      // A CRM record reaches a local row through an external id it carries.
-      const ext = ctx.matchRules.find((r): r is KeyedMatcher => r.type === 'externalId');
-      const candidate = ext ? readPath(p.transformed, ext.field) : undefined;
-      if (candidate !== undefined && candidate !== null && candidate !== '') {
-        localKey = String(candidate);
-        strategy = 'external_id';
+      const row = named.rows.get(p);
+      if (row) {
+        // A row one CRM record is linked to (or claimed by an earlier record of this page) is not
+        // another's: two CRM records naming one row are duplicates an operator resolves.
+        const holder = named.links.get(row.key)?.remote.id ?? named.claimed.get(row.key);
+        if (holder !== undefined && holder !== remoteId) {
+          identityConflict(ctx, out, p, row.key, holder);
+          continue;
+        }
+        named.claimed.set(row.key, remoteId);
+        localKey = row.key;
+        strategy = row.strategy;
       } else if (ctx.onNoMatch === 'skip') {
         out.counts.skipped++;
         continue;
@@ -532,6 +548,70 @@ function holdsRejectedId(ctx: PlanContext, out: PagePlan, p: Prepared, match: Pa
   });
   out.counts.skipped++;
   return true;
+}
+
+const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
+
+interface NamedRows {
+  /** The local row a record names: by the external id it carries, or (records the pipeline may create) the value it writes to the table's key column. */
+  rows: Map<Prepared, { key: string; strategy: 'external_id' | 'created' }>;
+  /** Links those rows already have, by local key. */
+  links: Map<string, Link>;
+  /** Rows claimed by earlier records of the page, by local key: the CRM id. */
+  claimed: Map<string, string>;
+}
+
+/** CRM → local: which local row each unlinked record names (see `NamedRows`). */
+async function namedRows(ctx: PlanContext, unlinked: readonly Prepared[], lookups: PlanLookups, bindings: Record<string, unknown>): Promise<NamedRows> {
+  const out: NamedRows = { rows: new Map(), links: new Map(), claimed: new Map() };
+  if (ctx.orientation.sourceIsLocal) return out;
+  const ext = ctx.matchRules.find((r): r is KeyedMatcher => r.type === 'externalId');
+  for (const p of unlinked) {
+    const candidate = ext ? readPath(p.transformed, ext.field) : undefined;
+    if (present(candidate)) {
+      out.rows.set(p, { key: String(candidate), strategy: 'external_id' });
+      continue;
+    }
+    const value = ctx.onNoMatch === 'create' ? await keyColumnValue(ctx, p, bindings) : undefined;
+    if (present(value)) out.rows.set(p, { key: String(value), strategy: 'created' });
+  }
+  if (out.rows.size) out.links = await lookups.linksByLocalKeys([...new Set([...out.rows.values()].map((r) => r.key))]);
+  return out;
+}
+
+/**
+ * The value a CRM record writes to the local table's key column (`localKeyField`). A field that
+ * fails here fails again, with its record reported, when the record's fields are read.
+ */
+async function keyColumnValue(ctx: PlanContext, p: Prepared, bindings: Record<string, unknown>): Promise<unknown> {
+  const f = ctx.localKeyField;
+  if (!f) return undefined;
+  try {
+    const v = f.read(p.transformed, bindings);
+    return v instanceof Promise ? await v : v;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A CRM record names a local row another CRM record holds: nothing is written, an operator decides. */
+function identityConflict(ctx: PlanContext, out: PagePlan, p: Prepared, localKey: string, holder: string): void {
+  const { remote, localObject } = ctx.orientation;
+  out.counts.skipped++;
+  out.reconciliation.push({
+    kind: 'conflict',
+    pipeline: ctx.pipeline,
+    recordKey: localKey,
+    payload: {
+      stage: 'identity',
+      message: `${remote.connector} ${remote.object} ${p.sourceKey} names ${localObject} ${localKey}, which ${remote.connector} ${remote.object} ${holder} is linked to`,
+      remoteId: p.sourceKey,
+      linkedTo: holder,
+      action: `merge the duplicate records in ${remote.connector}, or correct the one that names the wrong row; the record is planned again when it changes`,
+    },
+    // The same pair's item when delivery finds the row taken (see delivery.ts).
+    dedupeKey: `identity:${ctx.pipeline}:${localKey}:${p.sourceKey}`,
+  });
 }
 
 function proposal(ctx: PlanContext, localKey: string, remoteId: string, strategy: string, score: number, details: Record<string, unknown>, autoLink: boolean): MatchProposal {

@@ -142,11 +142,14 @@ export async function upsertLink(scope: Scope, input: LinkInput): Promise<Link> 
  * Batch form of `upsertLink`, for a delivery round: one lookup per side and one multi-row insert
  * instead of three statements per record. Inputs are applied in order, so a pair repeated in the
  * batch is created once and then updated. Returns the links in input order; throws like
- * `upsertLink` (and writes nothing) when a side is already linked elsewhere.
+ * `upsertLink` (and writes nothing) when a side is already linked elsewhere, or, with
+ * `skipTaken`, links the others and returns undefined for that input.
  */
-export async function upsertLinks(scope: Scope, inputs: readonly LinkInput[]): Promise<Link[]> {
+export async function upsertLinks(scope: Scope, inputs: readonly LinkInput[]): Promise<Link[]>;
+export async function upsertLinks(scope: Scope, inputs: readonly LinkInput[], opts: { skipTaken: true }): Promise<Array<Link | undefined>>;
+export async function upsertLinks(scope: Scope, inputs: readonly LinkInput[], opts?: { skipTaken: true }): Promise<Array<Link | undefined>> {
   if (inputs.length === 0) return [];
-  if (inputs.length === 1) return [await upsertLink(scope, inputs[0] as LinkInput)];
+  if (inputs.length === 1 && !opts?.skipTaken) return [await upsertLink(scope, inputs[0] as LinkInput)];
   return scope.transaction(async (tx) => {
     const now = tx.now();
     const localKey = (object: string, key: string, connector: string, remoteObject: string) => `${object}\u0000${key}\u0000${connector}\u0000${remoteObject}`;
@@ -178,13 +181,17 @@ export async function upsertLinks(scope: Scope, inputs: readonly LinkInput[]): P
     }
 
     // Decide each input in order against the stored links and the ones planned before it.
-    type Planned = { kind: 'insert'; row: Record<string, unknown> } | { kind: 'update'; row: Record<string, unknown> };
+    type Planned = { kind: 'insert'; row: Record<string, unknown> } | { kind: 'update'; row: Record<string, unknown> } | { kind: 'taken' };
     const plans: Planned[] = [];
     for (const input of inputs) {
       const l = byLocal.get(localKey(input.local.object, input.local.key, input.remote.connector, input.remote.object));
       const r = byRemote.get(remoteKey(input.remote.connector, input.remote.object, input.remote.id, input.local.object));
       const same = l && l.remote_id === input.remote.id ? l : r && r.local_key === input.local.key ? r : undefined;
       if ((l && l !== same) || (r && r !== same)) {
+        if (opts?.skipTaken) {
+          plans.push({ kind: 'taken' });
+          continue;
+        }
         throw new StoreError(
           'invalid_state',
           `cannot link ${input.local.object} ${input.local.key} to ${input.remote.connector} ${input.remote.object} ${input.remote.id}: one side is already linked elsewhere`,
@@ -211,7 +218,7 @@ export async function upsertLinks(scope: Scope, inputs: readonly LinkInput[]): P
       }
     }
 
-    const inserts = new Set(plans.filter((p) => p.kind === 'insert').map((p) => p.row));
+    const inserts = new Set(plans.flatMap((p) => (p.kind === 'insert' ? [p.row] : [])));
     const returned = await bulkInsert<Record<string, unknown>, { id: unknown; local_key: unknown; remote_id: unknown }>(
       tx,
       { table: tables.links, columns: LINK_COLUMNS, values: (row) => LINK_COLUMNS.map((c) => row[c]), returning: 'id, local_key, remote_id' },
@@ -233,7 +240,7 @@ export async function upsertLinks(scope: Scope, inputs: readonly LinkInput[]): P
     for (const u of updates.values()) {
       for (const part of chunks(u.ids, IDS_PER_STATEMENT)) await tx.db(tables.links).where({ tenant: tx.tenant }).whereIn('id', part as number[]).update(u.fields);
     }
-    return plans.map((p) => linkFrom(p.row));
+    return plans.map((p) => (p.kind === 'taken' ? undefined : linkFrom(p.row)));
   });
 }
 

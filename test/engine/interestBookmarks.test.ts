@@ -40,6 +40,8 @@ describe.each(backends)('CRM interest becomes a Queast bookmark (%s store)', (ba
   const rows = async (query: Knex.QueryBuilder): Promise<number> => Number(((await query.count({ n: '*' })) as Array<{ n: number | string }>)[0]?.n ?? 0);
   const doneEvents = (connection: string) => rows(store(tables.webhookInbox).where({ connection, status: 'done' }));
   const writes = (pipeline: string) => rows(store(tables.outbox).where({ pipeline }).whereNot({ status: 'superseded' }));
+  /** The pipeline's links: the bookmark row each CRM company is bound to. */
+  const links = async (pipeline: string) => (await store(tables.links).where({ pipeline }).select('local_key', 'remote_id').orderBy('id')) as Array<{ local_key: string; remote_id: string }>;
   const bookmarks = async (): Promise<Bookmark[]> => (await queast('bookmarks').select('company_id', 'source').orderBy('company_id')) as Bookmark[];
   const hubspotCompany = async (properties: Record<string, string>): Promise<string> => (await hubspot<{ id: string }>(hub, 'POST', '/crm/v3/objects/companies', { properties })).id;
   const markHubspot = (id: string, value: boolean) => hubspot(hub, 'PATCH', `/crm/v3/objects/companies/${id}`, { properties: { queast_interesting: String(value) } });
@@ -113,6 +115,8 @@ describe.each(backends)('CRM interest becomes a Queast bookmark (%s store)', (ba
     await waitFor('four HubSpot events processed', async () => (await doneEvents('hubspot')) >= 4, 30_000, daemon);
     expect(await bookmarks()).toEqual([{ company_id: 'q-acme', source: 'hubspot' }]);
     expect(await writes('hubspot-interest-queast')).toBe(1);
+    // Bound to the row it wrote (the bookmarks table's key), not to a row named by its HubSpot id.
+    expect(await links('hubspot-interest-queast')).toEqual([{ local_key: 'q-acme', remote_id: acme }]);
   });
 
   it('bookmarks a Pipedrive organization once, from deliveries with its webhook credentials', { timeout: 60_000 }, async () => {
@@ -126,6 +130,19 @@ describe.each(backends)('CRM interest becomes a Queast bookmark (%s store)', (ba
     await markPipedrive(globex, true);
     await waitFor('four Pipedrive events processed', async () => (await doneEvents('pipedrive')) >= 4, 30_000, daemon);
     expect((await bookmarks()).filter((b) => b.source === 'pipedrive')).toEqual([{ company_id: 'q-globex', source: 'pipedrive' }]);
+    expect(await writes('pipedrive-interest-queast')).toBe(1);
+    expect(await links('pipedrive-interest-queast')).toEqual([{ local_key: 'q-globex', remote_id: String(globex) }]);
+
+    // A duplicate organization naming the same Queast company (Pipedrive fields are not unique):
+    // an identity conflict for an operator, not a second binding of the bookmark.
+    const copy = await pipedriveOrganization({ name: 'Globex (copy)', custom_fields: { [pipedrive.env.PIPEDRIVE_FIELD_ORG_QUEAST_ID as string]: 'q-globex' } });
+    await markPipedrive(copy, true);
+    await waitFor('the duplicate processed', async () => (await doneEvents('pipedrive')) >= 5, 30_000, daemon);
+    const items = (await store(tables.reconciliation).where({ pipeline: 'pipedrive-interest-queast', status: 'open' }).select('kind', 'record_key', 'payload')) as Array<{ kind: string; record_key: string; payload: string | Record<string, unknown> }>;
+    expect(items.map((i) => ({ kind: i.kind, key: i.record_key, payload: typeof i.payload === 'string' ? JSON.parse(i.payload) : i.payload }))).toEqual([
+      { kind: 'conflict', key: 'q-globex', payload: expect.objectContaining({ stage: 'identity', remoteId: String(copy), linkedTo: String(globex) }) },
+    ]);
+    expect(await links('pipedrive-interest-queast')).toEqual([{ local_key: 'q-globex', remote_id: String(globex) }]);
     expect(await writes('pipedrive-interest-queast')).toBe(1);
   });
 });

@@ -49,4 +49,22 @@ describe.each(backends)('upsertLinks on %s', (backend) => {
     ).rejects.toThrow(/already linked elsewhere/);
     expect(await findLinkByLocal(t, company('c2'), { connector: 'hubspot', object: 'company' })).toBeUndefined();
   });
+
+  it('with skipTaken, links the others and leaves out a pair whose side is taken, in the batch or before', async () => {
+    const t = h.tenant();
+    await upsertLink(t, { local: company('c1'), remote: hsCompany('901'), strategy: 'domain' });
+    for (const batch of [
+      [{ local: company('c1'), remote: hsCompany('999'), strategy: 'created' }],
+      [
+        { local: company('c2'), remote: hsCompany('902'), strategy: 'created' },
+        { local: company('c1'), remote: hsCompany('998'), strategy: 'created' },
+        { local: company('c2'), remote: hsCompany('903'), strategy: 'created' },
+      ],
+    ]) {
+      const links = await upsertLinks(t, batch, { skipTaken: true });
+      expect(links.map((l) => l && [l.local.key, l.remote.id])).toEqual(batch.map((i) => (i.local.key === 'c2' && i.remote.id === '902' ? ['c2', '902'] : undefined)));
+    }
+    expect((await findLinkByLocal(t, company('c1'), { connector: 'hubspot', object: 'company' }))?.remote.id).toBe('901');
+    expect((await findLinkByLocal(t, company('c2'), { connector: 'hubspot', object: 'company' }))?.remote.id).toBe('902');
+  });
 });
