@@ -71,6 +71,20 @@ function isoOf(v: unknown): string | undefined {
 
 export function tableTarget(opts: TableTargetOptions): TargetPort {
   const { db, table, spec } = opts;
+  /** Writes the rows in one transaction; the failure, classified, if it rolled back. */
+  const upsert = async (rows: Array<{ key: string; values: Record<string, unknown> }>): Promise<Extract<WriteOutcome, { ok: false }> | undefined> => {
+    try {
+      await upsertRows(db, table, spec, rows);
+      return undefined;
+    } catch (err) {
+      // knex prefixes the driver's message with the whole statement; keep only the reason.
+      const full = err instanceof Error ? err.message : String(err);
+      const message = full.includes(' - ') ? full.slice(full.lastIndexOf(' - ') + 3) : full.slice(0, 300);
+      // Constraint violations are the record's fault; anything else (a locked or unreachable database) is transient.
+      const errorClass = /constraint|not null|check/i.test(message) ? 'mapping' : 'transient';
+      return { ok: false, errorClass, message: `${table}: ${message}` };
+    }
+  };
   return {
     connector: opts.connector,
     object: table,
@@ -88,17 +102,16 @@ export function tableTarget(opts: TableTargetOptions): TargetPort {
           index.push(i);
         }
       });
-      try {
-        await upsertRows(db, table, spec, valid);
-        index.forEach((i, n) => (outcomes[i] = { ok: true, remoteId: valid[n]?.key as string }));
-      } catch (err) {
-        // knex prefixes the driver's message with the whole statement; keep only the reason.
-        const full = err instanceof Error ? err.message : String(err);
-        const message = full.includes(' - ') ? full.slice(full.lastIndexOf(' - ') + 3) : full.slice(0, 300);
-        // Constraint violations are the record's fault; anything else (a locked or unreachable database) is transient.
-        const errorClass = /constraint|not null|check/i.test(message) ? 'mapping' : 'transient';
-        index.forEach((i) => (outcomes[i] = { ok: false, errorClass, message: `${table}: ${message}` }));
-      }
+      const failure = await upsert(valid);
+      if (!failure) index.forEach((i, n) => (outcomes[i] = { ok: true, remoteId: valid[n]?.key as string }));
+      else if (failure.errorClass === 'mapping' && valid.length > 1) {
+        // One row breaking a constraint rolls back the whole batch: each row is written alone,
+        // so only the rows at fault fail and the others are written.
+        for (const [n, row] of valid.entries()) {
+          const own = await upsert([row]);
+          outcomes[index[n] as number] = own ?? { ok: true, remoteId: row.key };
+        }
+      } else index.forEach((i) => (outcomes[i] = failure));
       return outcomes;
     },
     async read(keys: string[]): Promise<Map<string, TargetSnapshot>> {
