@@ -223,7 +223,7 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
   const matches = await matchPage(ctx, prepared.filter((p) => !links.has(p.sourceKey)), lookups, signal);
 
   // 4b. CRM → local: the row each unlinked record names, and the links those rows already have.
-  const named = await namedRows(ctx, prepared.filter((p) => !links.has(p.sourceKey) && !matches.has(p.sourceKey)), lookups, bindings);
+  const named = await namedRows(ctx, prepared.filter((p) => !links.has(p.sourceKey)), lookups, bindings, signal);
 
   for (const p of prepared) {
     const link = links.get(p.sourceKey);
@@ -561,8 +561,12 @@ interface NamedRows {
   claimed: Map<string, string>;
 }
 
-/** CRM → local: which local row each unlinked record names (see `NamedRows`). */
-async function namedRows(ctx: PlanContext, unlinked: readonly Prepared[], lookups: PlanLookups, bindings: Record<string, unknown>): Promise<NamedRows> {
+/**
+ * CRM → local: which local row each unlinked record names (see `NamedRows`). With `onNoMatch:
+ * skip` a row must exist to be named: an external id of a row the table does not have (a quote
+ * deleted locally) matches nothing, rather than creating a row of the CRM's fields alone.
+ */
+async function namedRows(ctx: PlanContext, unlinked: readonly Prepared[], lookups: PlanLookups, bindings: Record<string, unknown>, signal: AbortSignal): Promise<NamedRows> {
   const out: NamedRows = { rows: new Map(), links: new Map(), claimed: new Map() };
   if (ctx.orientation.sourceIsLocal) return out;
   const ext = ctx.matchRules.find((r): r is KeyedMatcher => r.type === 'externalId');
@@ -575,7 +579,13 @@ async function namedRows(ctx: PlanContext, unlinked: readonly Prepared[], lookup
     const value = ctx.onNoMatch === 'create' ? await keyColumnValue(ctx, p, bindings) : undefined;
     if (present(value)) out.rows.set(p, { key: String(value), strategy: 'created' });
   }
-  if (out.rows.size) out.links = await lookups.linksByLocalKeys([...new Set([...out.rows.values()].map((r) => r.key))]);
+  if (out.rows.size === 0) return out;
+  const keys = [...new Set([...out.rows.values()].map((r) => r.key))];
+  if (ctx.onNoMatch === 'skip' && ctx.target.read) {
+    const existing = await ctx.target.read(keys, signal);
+    for (const [p, row] of out.rows) if (!existing.has(row.key)) out.rows.delete(p);
+  }
+  out.links = await lookups.linksByLocalKeys(keys);
   return out;
 }
 

@@ -48,7 +48,13 @@ export const salesforce: VendorCase = {
     fields: () => ({ StageName: 'Negotiation/Review', Amount: 5000, CloseDate: '2026-09-30' }),
     stored: () => ({ StageName: 'Negotiation/Review', Amount: 5000, CloseDate: '2026-09-30' }),
   },
-  batchRead: { skip: 'the connector declares no batchRead: Opportunities are read one at a time' },
+  batchRead: {
+    object: 'Quote__c',
+    // A quote a user created in Salesforce.
+    id: async ({ h, tag }) => (await callJson<{ Id: string }>(`${h.front.url}/__admin/records/Quote__c`, { method: 'POST', body: { Quotey_Id__c: `qt-read-${tag}`, Quotey_Version__c: 2, Total__c: 410.25 } })).Id,
+    fields: ({ tag }) => ({ Quotey_Id__c: `qt-read-${tag}`, Quotey_Version__c: 2, Total__c: 410.25 }),
+    missingId: 'a0Q5g00000ZZZZZEAA',
+  },
   get: {
     object: 'Opportunity',
     id: (c) => opportunity(c, 0),
