@@ -22,6 +22,8 @@ import { emitConflicts } from './pipelineTelemetry.js';
 import { recordDeliveries, type DeliveryAttempt } from '../state/deliveries.js';
 import type { Orientation } from './orientation.js';
 import type { TargetPort, TargetWrite, WriteOutcome } from './ports.js';
+import { withCurrentNow } from './currentValues.js';
+import { isConnectorError } from '../connectors/errors.js';
 import type { WritePayload } from './planner.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
 import { ConnectionNeedsReconnect, DeadLettered, SyncCompleted, SyncFailed, SyncStarted, WriteRetried, type SyncFields, type Telemetry } from '../telemetry/events.js';
@@ -144,11 +146,13 @@ export async function deliverOnce(scope: Scope, ctx: DeliveryContext, signal: Ab
       const started = Date.now();
       let outcomes: WriteOutcome[];
       try {
-        outcomes = await ctx.target.write(batch.map(toWrite), signal);
+        outcomes = await ctx.target.write(await withCurrentNow(ctx.target, batch.map(toWrite), signal), signal);
       } catch (err) {
-        // A whole-call failure the port could not classify: treat as transient, never lose it.
+        // A whole-call failure the port could not classify (or a failed read of `current`):
+        // transient, sent again later, never lost; a connector's own class (auth) is kept.
         const message = err instanceof Error ? err.message : String(err);
-        outcomes = batch.map(() => ({ ok: false, errorClass: 'transient', message }));
+        const errorClass = isConnectorError(err) && err.class === 'auth' ? 'auth' : 'transient';
+        outcomes = batch.map(() => ({ ok: false, errorClass, message }));
       }
       attempts.push({ rows: batch, outcomes, durationMs: Date.now() - started });
     }

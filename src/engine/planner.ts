@@ -16,6 +16,7 @@ import type { Link } from '../state/links.js';
 import type { MatchProposal } from '../state/reviewQueue.js';
 import type { TransformChain } from '../transforms/steps.js';
 import type { CompiledExpression } from '../transforms/expression.js';
+import { currentOf } from './currentValues.js';
 import { readPath, type FieldPlan, type FieldReference, type PlannedField } from './fieldPlan.js';
 import type { ReferenceWait } from '../state/referenceWaits.js';
 import type { Orientation } from './orientation.js';
@@ -398,7 +399,7 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
       base: agreed,
       // The outbox row is the write's intent on the audit trail: no audit row of its own.
       intent: { before: base ?? null, decision: { operation, strategy } },
-      ...currentOf(ctx, operation, live),
+      ...currentOf(ctx.target, operation, live),
     };
     // The base the write starts from is part of its version: a record changed B → A → B writes B
     // again (from A), where a key of the values alone would repeat the earlier B write's and be dropped.
@@ -418,13 +419,6 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
     out.counts.planned++;
   }
   return out;
-}
-
-/** What the write's request reads of the target's record (`reads`), when the record was read. */
-function currentOf(ctx: PlanContext, operation: string, live: TargetSnapshot | undefined): { current?: Record<string, unknown> } {
-  const reads = ctx.target.reads?.(operation) ?? [];
-  if (!live || reads.length === 0) return {};
-  return { current: Object.fromEntries(reads.filter((p) => Object.hasOwn(live.fields, p)).map((p) => [p, live.fields[p]])) };
 }
 
 /** A reference value that names a record (an empty one names none: the field is written empty). */

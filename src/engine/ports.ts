@@ -41,7 +41,7 @@ export interface TargetWrite {
   operation: string;
   /** Target property → value. */
   values: Record<string, unknown>;
-  /** The CRM's values of the properties the operation `reads`, as read when the write was planned. */
+  /** The CRM's values of the properties the operation `reads` (read when planned, and again before sending: `withCurrentNow`). */
   current?: Record<string, unknown>;
   idempotencyKey: string;
   correlationId?: string;

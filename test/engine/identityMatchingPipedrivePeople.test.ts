@@ -3,7 +3,7 @@
  * already has is found by one of its addresses and patched (its other addresses kept), an
  * address two persons share waits for an operator, and a new person is created. A later address
  * change is written as the primary one; Pipedrive replaces the whole list on a write, so the
- * update sends the person's other addresses with it, as read when the write was planned.
+ * update sends the person's other addresses with it, as read just before the write goes out.
  */
 import { findLinkByLocal } from '../../src/state/links.js';
 import { queryAudit } from '../../src/state/audit.js';
@@ -121,5 +121,27 @@ describe('identity matching of people against Pipedrive persons', () => {
       { value: 'ada@lab.example', primary: false, label: 'other' },
     ]);
     expect(h.runner.progress).toMatchObject({ written: 4, failed: 0 });
+  });
+
+  it('reads the addresses again when the write goes out: one added while it waited is kept', async () => {
+    const adaId = ids['Ada Lovelace'] as number;
+    // Planned and committed with the addresses Ada has now; not sent yet.
+    await h.queast('people').where({ id: 'qp-1' }).update({ email: 'ada@analytical.example', updated_at: '2026-05-01T12:00:00.000Z' });
+    await h.runner.pollCycle();
+    const before = (await persons()).find((p) => p.id === adaId) as Person;
+    await callJson(`${h.account.sim.url}/api/v2/persons/${adaId}`, {
+      method: 'PATCH',
+      headers: { 'x-api-token': h.account.sim.apiToken },
+      body: { emails: [...before.emails, { value: 'ada@desk.example', primary: false, label: 'other' }] },
+    });
+    expect(await h.runner.runOnce()).toBe(true);
+    const ada = (await persons()).find((p) => p.id === adaId);
+    expect(ada?.emails).toEqual([
+      { value: 'ada@analytical.example', primary: true, label: 'work' },
+      { value: 'ada@home.example', primary: false, label: 'home' },
+      { value: 'ada@lab.example', primary: false, label: 'other' },
+      { value: 'ada@desk.example', primary: false, label: 'other' },
+    ]);
+    expect(h.runner.progress).toMatchObject({ written: 5, failed: 0 });
   });
 });

@@ -100,7 +100,7 @@ const operation = strictObject(
     maxBatch: integer('Largest batch the vendor accepts (batch operations), or most values one candidate search carries in `lookup.values` (search operations used by match rules; default 1).', 1, 10_000),
     idProperty: text('Unique property an upsert matches on.', { examples: ['quotey_quote_id'] }),
     reads: stringList(
-      'Properties of the record as the CRM holds it that `body` reads as `current` (update operations of records syncd has read): a vendor that replaces a whole list on a write (Pipedrive e-mails) keeps the entries syncd does not own. Values are those read when the write was planned.',
+      'Properties of the record as the CRM holds it that `body` reads as `current` (update operations of records syncd has read): a vendor that replaces a whole list on a write (Pipedrive e-mails) keeps the entries syncd does not own. Read again just before the write is sent.',
       { minItems: 1, uniqueItems: true, examples: [['emails']] },
     ),
     cost: integer('Units drawn from the daily budget (Pipedrive `x-token-cost`). Default: 1.', 0, 1000),
