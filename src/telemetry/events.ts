@@ -74,7 +74,7 @@ export type ErrorClass = 'transient' | 'auth' | 'mapping' | 'conflict';
  * conflict; a CRM record holds the external id of a match an operator rejected; a merge
  * overwrote a change one side had made (drift, for an operator to look at).
  */
-export type ConflictClass = 'both_changed' | 'immutable_field' | 'mapping' | 'target_refused' | 'rejected_match' | 'drift';
+export type ConflictClass = 'both_changed' | 'immutable_field' | 'mapping' | 'target_refused' | 'rejected_match' | 'duplicate_record' | 'drift';
 
 /** Why a webhook request was refused. */
 export type WebhookRejectReason =
@@ -204,7 +204,7 @@ export const ConflictOpened = defineEvent<{
     quote_id: syncFieldDocs.quote_id,
     operation_id: syncFieldDocs.operation_id,
     correlation_id: syncFieldDocs.correlation_id,
-    conflict_class: 'both_changed, immutable_field, mapping, target_refused, rejected_match or drift',
+    conflict_class: 'both_changed, immutable_field, mapping, target_refused, rejected_match, duplicate_record or drift',
     field: 'the field in conflict, when one field is the cause',
     reconciliation_id: 'the reconciliation item opened',
   },
@@ -277,6 +277,22 @@ export const OutboxPurged = defineEvent<{ tenant: string; rows: number; keep_ms:
   level: 'info',
   message: 'done writes moved from the outbox to the audit trail',
   // The outbox depth gauges already show the effect; the log line says when and how much.
+  count() {},
+});
+
+export const WebhookSubscriptionsReconciled = defineEvent<{ tenant: string; connection: string; created: number; kept: number; deleted: number }>({
+  name: 'integration.crm.webhook_subscriptions_reconciled',
+  fields: { tenant: 'tenant', connection: 'connection', created: 'subscriptions registered now', kept: 'subscriptions already registered as wanted', deleted: 'stale subscriptions of syncd removed' },
+  level: 'info',
+  message: 'webhook subscriptions reconciled',
+  count() {},
+});
+
+export const WebhookSubscriptionsFailed = defineEvent<{ tenant: string; connection: string; error: string }>({
+  name: 'integration.crm.webhook_subscriptions_failed',
+  fields: { tenant: 'tenant', connection: 'connection', error: 'why, secrets scrubbed' },
+  level: 'warn',
+  message: 'webhook subscriptions could not be reconciled; retried in a minute',
   count() {},
 });
 

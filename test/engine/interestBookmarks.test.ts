@@ -88,6 +88,9 @@ describe.each(backends)('CRM interest becomes a Queast bookmark (%s store)', (ba
         http_auth_password: PIPEDRIVE_WEBHOOK_PASSWORD,
       }),
     ]);
+    await waitFor('the registration logged', () => daemon.stdout().includes('webhook_subscriptions_reconciled'), 10_000, daemon);
+    const logged = daemon.stdout().split('\n').filter((l) => l.includes('webhook_subscriptions_reconciled')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged).toEqual([expect.objectContaining({ event: 'integration.crm.webhook_subscriptions_reconciled', tenant: 'default', connection: 'pipedrive', created: 1, kept: 0, deleted: 0 })]);
   }, 60_000);
 
   afterAll(async () => {
@@ -95,6 +98,8 @@ describe.each(backends)('CRM interest becomes a Queast bookmark (%s store)', (ba
       daemon.child.kill('SIGTERM');
       await daemon.exited;
     }
+    // The webhook password went to Pipedrive in the registration, and nowhere else.
+    if (daemon) expect(daemon.stdout() + daemon.stderr()).not.toContain(PIPEDRIVE_WEBHOOK_PASSWORD);
     await store?.destroy();
     await queast?.destroy();
     await hub?.close();

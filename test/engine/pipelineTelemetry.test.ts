@@ -10,6 +10,8 @@ describe('conflict classes of reconciliation items', () => {
     [{ kind: 'conflict', payload: { reason: 'immutable_bind_mismatch', owner: 'immutable_after_bind' } }, 'immutable_field'],
     [{ kind: 'conflict', payload: { stage: 'write', status: 409 } }, 'target_refused'],
     [{ kind: 'conflict', payload: { reason: 'crm.accounts 7 holds this record’s ext_id, but an operator rejected it', remoteId: '7' } }, 'rejected_match'],
+    [{ kind: 'conflict', payload: { stage: 'identity', remoteId: '131', linkedTo: '130' } }, 'duplicate_record'],
+    [{ kind: 'conflict', payload: { stage: 'link', remoteId: '131' } }, 'duplicate_record'],
     [{ kind: 'drift', payload: { side: 'crm', base: 'a', overwritten: 'b', kept: 'c' } }, 'drift'],
   ] as const)('%j → %s', (item, expected) => {
     expect(conflictClass(item)).toBe(expected);

@@ -9,7 +9,7 @@ import type { RunnerProgress } from '../../engine/pipelineRunner.js';
 import { registerSecret, redactSecrets } from '../../telemetry/secrets.js';
 import { createLogger } from '../../telemetry/logger.js';
 import { createMetrics } from '../../telemetry/metrics.js';
-import { createTelemetry } from '../../telemetry/events.js';
+import { createTelemetry, WebhookSubscriptionsFailed, WebhookSubscriptionsReconciled, type Telemetry } from '../../telemetry/events.js';
 import { createServer } from '../../server/createServer.js';
 import { inboxSink } from '../../engine/webhookIntake.js';
 import { queueDepth } from '../../state/outbox/queries.js';
@@ -143,7 +143,7 @@ async function serve(
   io.err(`syncd: running ${runtime.runners.length} pipeline(s); webhooks, /healthz, /readyz and /metrics on http://${args.host}:${port}; SIGTERM or Ctrl-C stops after draining\n`);
   runtime.start();
   started = true;
-  const subscriptions = keepSubscriptionsRegistered(rt, args.publicUrl, io);
+  const subscriptions = keepSubscriptionsRegistered(rt, args.publicUrl, io, telemetry);
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGTERM', stop);
@@ -180,7 +180,7 @@ function publicBaseUrl(text: string): string {
  * since a vendor may check the URL when it is registered. Without a public URL there is nothing to
  * point them at: says so, and the operator registers them by hand.
  */
-function keepSubscriptionsRegistered(rt: Runtime, publicUrl: string | undefined, io: CommandIO): { stop(): Promise<void> } | undefined {
+function keepSubscriptionsRegistered(rt: Runtime, publicUrl: string | undefined, io: CommandIO, telemetry: Telemetry): { stop(): Promise<void> } | undefined {
   if (publicUrl === undefined) {
     const targets = rt.subscriptionTargets('');
     if (targets.length) io.err(`syncd: webhook subscriptions of ${[...new Set(targets.map((t) => t.connection))].join(', ')} are not registered: pass --public-url, the address vendors reach this daemon at\n`);
@@ -189,6 +189,7 @@ function keepSubscriptionsRegistered(rt: Runtime, publicUrl: string | undefined,
   const reported = new Set<string>();
   return rt.keepWebhookSubscriptions(publicUrl, {
     onOutcome: (o) => {
+      telemetry.emit(WebhookSubscriptionsReconciled, { tenant: o.tenant, connection: o.connection, created: o.created.length, kept: o.kept.length, deleted: o.deleted });
       // Reported when something changed, and once at start; a quiet schedule otherwise.
       const key = `${o.tenant}/${o.connection}`;
       if (reported.has(key) && o.created.length === 0 && o.deleted === 0) return;
@@ -197,7 +198,11 @@ function keepSubscriptionsRegistered(rt: Runtime, publicUrl: string | undefined,
       if (o.deleted) parts.push(`${o.deleted} removed`);
       io.err(`syncd: webhook subscriptions of ${o.tenant}/${o.connection}: ${parts.join(', ')}\n`);
     },
-    onError: (t, err) => io.err(`syncd: cannot register the webhook subscriptions of ${t.tenant}/${t.connection}: ${redactSecrets(err instanceof Error ? err.message : String(err))}; trying again in a minute\n`),
+    onError: (t, err) => {
+      const error = redactSecrets(err instanceof Error ? err.message : String(err));
+      telemetry.emit(WebhookSubscriptionsFailed, { tenant: t.tenant, connection: t.connection, error });
+      io.err(`syncd: cannot register the webhook subscriptions of ${t.tenant}/${t.connection}: ${error}; trying again in a minute\n`);
+    },
   });
 }
 

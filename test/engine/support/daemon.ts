@@ -7,6 +7,8 @@ export const DAEMON_FIXTURES = ['test/fixtures/target/connector.yaml', 'test/fix
 export interface Daemon {
   child: ChildProcess;
   stderr(): string;
+  /** The JSON log lines so far. */
+  stdout(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -17,12 +19,14 @@ export interface Daemon {
 export function startDaemon(urls: BackendUrls, env: NodeJS.ProcessEnv, extra: string[] = [], specs: readonly string[] = DAEMON_FIXTURES, port = 0): Daemon {
   const child = spawn(process.execPath, ['bin/syncd', 'run', ...specs, '--store', urls.store, '--port', String(port), ...extra], {
     env: { PATH: process.env.PATH, ...env, SYNCD_SECRET_KEY: urls.secretKey },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
+  let out = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return { child, stderr: () => err, exited };
+  return { child, stderr: () => err, stdout: () => out, exited };
 }
 
 export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, daemon?: Daemon): Promise<void> {
