@@ -44,7 +44,7 @@ export interface SubscriptionOutcome {
 }
 
 /** The prefix of every subscription syncd registers for this tenant's connection. */
-export function subscriptionPrefix(tenant: string, connection: string): string {
+function subscriptionPrefix(tenant: string, connection: string): string {
   return `syncd ${tenant}/${connection} `;
 }
 

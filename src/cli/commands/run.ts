@@ -205,4 +205,3 @@ function keepSubscriptionsRegistered(rt: Runtime, publicUrl: string | undefined,
     },
   });
 }
-
