@@ -19,7 +19,7 @@ import { findLinkByLocal, type Link } from '../../src/state/links.js';
 import { getFieldBases } from '../../src/state/fieldBases.js';
 import { listReconciliationItems } from '../../src/state/reconciliation.js';
 import { queryAudit } from '../../src/state/audit.js';
-import { openLocal } from './support/localDb.js';
+import { createQuoteyQuotes, openLocal } from './support/localDb.js';
 import { hubspot, hubspotEnv } from './support/hubspot.js';
 
 const SPECS = ['connectors/quotey.yaml', 'connectors/hubspot.yaml', 'pipelines/quotey-deals-hubspot.yaml', 'pipelines/hubspot-deals-quotey.yaml'];
@@ -57,18 +57,7 @@ describe('Quotey → HubSpot deals and back (reference scenario)', () => {
     }
     const quoteyUrl = path.join(dir, 'quotey.db');
     quotey = openLocal(quoteyUrl);
-    await quotey.schema.createTable('quotes', (t) => {
-      t.string('id').primary();
-      t.integer('version');
-      t.string('title');
-      t.string('state');
-      t.double('total');
-      t.string('currency');
-      t.string('crm_ref');
-      t.string('deal_stage');
-      t.string('close_date');
-      t.string('updated_at');
-    });
+    await createQuoteyQuotes(quotey);
     await quotey('quotes').insert([
       { id: 'Q-1', version: 1, title: 'Fleet renewal', state: 'sent', total: 1000, currency: 'EUR', updated_at: '2026-03-01T10:00:00.000Z' },
       { id: 'Q-2', version: 3, title: 'Pilot', state: 'accepted', total: 250.5, currency: 'EUR', updated_at: '2026-03-01T10:01:00.000Z' },

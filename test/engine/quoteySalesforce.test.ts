@@ -17,7 +17,7 @@ import type { Scope } from '../../src/state/scope.js';
 import { findLinkByLocal, type Link } from '../../src/state/links.js';
 import { listReconciliationItems } from '../../src/state/reconciliation.js';
 import { callJson } from '../conformance/support/http.js';
-import { openLocal } from './support/localDb.js';
+import { createQuoteyQuotes, openLocal } from './support/localDb.js';
 
 const SPECS = ['connectors/quotey.yaml', 'connectors/salesforce.yaml', 'pipelines/salesforce-opportunities-quotey.yaml', 'pipelines/quotey-quotes-salesforce.yaml'];
 const QUOTES = { connector: 'salesforce', object: 'Quote__c' };
@@ -49,18 +49,7 @@ describe('Quotey ↔ Salesforce opportunities and quotes', () => {
     sim = await startSalesforceSimulator({ config: { rotateRefreshTokens: true } });
     const quoteyUrl = path.join(dir, 'quotey.db');
     quotey = openLocal(quoteyUrl);
-    await quotey.schema.createTable('quotes', (t) => {
-      t.string('id').primary();
-      t.integer('version').notNullable();
-      t.string('title');
-      t.string('state');
-      t.double('total');
-      t.string('currency');
-      t.string('crm_ref');
-      t.string('deal_stage');
-      t.string('close_date');
-      t.string('updated_at').notNullable();
-    });
+    await createQuoteyQuotes(quotey);
     await quotey('quotes').insert({ id: 'Q-7', version: 1, title: 'Fleet renewal', state: 'sent', total: 1000, currency: 'EUR', updated_at: '2026-03-01T10:00:00.000Z' });
     // A sales rep opens the opportunity in Salesforce and binds it to the quote.
     opportunity = (await admin<{ Id: string }>('POST', 'records/Opportunity', { Name: 'Fleet renewal', StageName: 'Prospecting', CloseDate: '2026-05-31', Quotey_Quote_Id__c: 'Q-7' })).Id;

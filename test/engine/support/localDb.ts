@@ -40,6 +40,22 @@ export function makeItems(n: number, start = Date.parse('2026-01-01T00:00:00Z'))
 }
 
 /** Queast's `companies` table, as `connectors/queast.yaml` declares it. */
+/** Quotey's quotes, as `connectors/quotey.yaml` declares them: every quote has a version and a modification time. */
+export async function createQuoteyQuotes(db: Knex): Promise<void> {
+  await db.schema.createTable('quotes', (t) => {
+    t.string('id').primary();
+    t.integer('version').notNullable();
+    t.string('title');
+    t.string('state');
+    t.double('total');
+    t.string('currency');
+    t.string('crm_ref');
+    t.string('deal_stage');
+    t.string('close_date');
+    t.string('updated_at').notNullable();
+  });
+}
+
 export async function createQueastCompanies(db: Knex): Promise<void> {
   await db.schema.createTable('companies', (t) => {
     t.string('id').primary();
