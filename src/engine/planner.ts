@@ -235,6 +235,8 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
     const match = matches.get(p.sourceKey);
     /** An existing CRM record this one was matched to now, as the search returned it. */
     let matched: TargetSnapshot | undefined;
+    /** CRM → local: the row a record without a link names, as it is now. */
+    let namedRow: TargetSnapshot | undefined;
     if (link) {
       localKey = link.local.key;
       remoteId = link.remote.id;
@@ -272,6 +274,7 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
         named.claimed.set(row.key, remoteId);
         localKey = row.key;
         strategy = row.strategy;
+        namedRow = named.existing.get(row.key);
       } else if (ctx.onNoMatch === 'skip') {
         out.counts.skipped++;
         continue;
@@ -322,7 +325,8 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
     const base = link ? pendingBase ?? Object.fromEntries([...(bases.get(link.id)?.entries() ?? [])].map(([k, v]) => [k, v.value])) : undefined;
     const targetKey = link ? (ctx.orientation.sourceIsLocal ? link.remote.id : link.local.key) : matched ? remoteId : undefined;
     // Without a readable target, the target is taken to be where the last agreement left it.
-    const live = matched ?? (targetKey !== undefined ? current.get(targetKey) : undefined);
+    // A row met for the first time is merged against what it holds, as a linked one is.
+    const live = matched ?? namedRow ?? (targetKey !== undefined ? current.get(targetKey) : undefined);
     const targetValues = canonicalFromTarget(ctx, live, base) ?? { ...(base ?? {}) };
     // What a read of the target shows of the fields a write in flight sets is about to change.
     if (pending && pendingBase) for (const f of ctx.plan.fields) if (Object.hasOwn(pending.values, f.to) && Object.hasOwn(pendingBase, f.name)) targetValues[f.name] = pendingBase[f.name];
@@ -553,15 +557,18 @@ interface NamedRows {
   links: Map<string, Link>;
   /** Rows claimed by earlier records of the page, by local key: the CRM id. */
   claimed: Map<string, string>;
+  /** The named rows the table has, as they are now, by key (when the target can be read). */
+  existing: Map<string, TargetSnapshot>;
 }
 
 /**
- * CRM → local: which local row each unlinked record names (see `NamedRows`). With `onNoMatch:
- * skip` a row must exist to be named: an external id of a row the table does not have (a quote
- * deleted locally) matches nothing, rather than creating a row of the CRM's fields alone.
+ * CRM → local: which local row each unlinked record names (see `NamedRows`), and those rows as
+ * they are. With `onNoMatch: skip` a row must exist to be named: an external id of a row the
+ * table does not have (a quote deleted locally) matches nothing, rather than creating a row of
+ * the CRM's fields alone.
  */
 async function namedRows(ctx: PlanContext, unlinked: readonly Prepared[], lookups: PlanLookups, bindings: Record<string, unknown>, signal: AbortSignal): Promise<NamedRows> {
-  const out: NamedRows = { rows: new Map(), links: new Map(), claimed: new Map() };
+  const out: NamedRows = { rows: new Map(), links: new Map(), claimed: new Map(), existing: new Map() };
   if (ctx.orientation.sourceIsLocal) return out;
   const ext = ctx.matchRules.find((r): r is KeyedMatcher => r.type === 'externalId');
   for (const p of unlinked) {
@@ -575,9 +582,9 @@ async function namedRows(ctx: PlanContext, unlinked: readonly Prepared[], lookup
   }
   if (out.rows.size === 0) return out;
   const keys = [...new Set([...out.rows.values()].map((r) => r.key))];
-  if (ctx.onNoMatch === 'skip' && ctx.target.read) {
-    const existing = await ctx.target.read(keys, signal);
-    for (const [p, row] of out.rows) if (!existing.has(row.key)) out.rows.delete(p);
+  if (ctx.readTarget && ctx.target.read) {
+    out.existing = await ctx.target.read(keys, signal);
+    if (ctx.onNoMatch === 'skip') for (const [p, row] of out.rows) if (!out.existing.has(row.key)) out.rows.delete(p);
   }
   out.links = await lookups.linksByLocalKeys(keys);
   return out;

@@ -103,4 +103,15 @@ describe('Quotey ↔ Salesforce opportunities and quotes', () => {
     const drift = await listReconciliationItems(scope, { recordKey: 'Q-7', kind: 'drift' });
     expect(drift.map((d) => [d.field, d.payload])).toEqual([['quote.total', expect.objectContaining({ side: 'crm', base: 1000, kept: 1500, overwritten: 999 })]]);
   });
+
+  it('merges an opportunity met for the first time against the quote as it is: a quote bound elsewhere is not rebound', async () => {
+    // Q-8 was bound to an opportunity by hand, outside syncd; a rep then names it on another one.
+    await quotey('quotes').insert({ id: 'Q-8', version: 1, title: 'Pilot', state: 'sent', total: 50, currency: 'EUR', crm_ref: '0066a00000AAAAAAAA', updated_at: '2026-03-03T10:00:00.000Z' });
+    await admin('POST', 'records/Opportunity', { Name: 'Pilot', StageName: 'Qualification', CloseDate: '2026-06-30', Quotey_Quote_Id__c: 'Q-8' });
+    await run('salesforce-opportunities-quotey');
+    // The binding is immutable: a conflict for an operator, and the quote keeps it.
+    expect(await quote('Q-8')).toMatchObject({ crm_ref: '0066a00000AAAAAAAA', deal_stage: null });
+    const conflicts = await listReconciliationItems(scope, { recordKey: 'Q-8', kind: 'conflict' });
+    expect(conflicts.map((c) => [c.field, (c.payload as { reason?: string }).reason])).toEqual([['deal.crm_ref', expect.stringMatching(/^immutable/)]]);
+  });
 });
