@@ -69,7 +69,9 @@ export async function runDemo(args: DemoArgs, io: CommandIO): Promise<number> {
     };
     const project = await loadSpecs(['connectors', 'pipelines']);
     const store = path.join(dir, 'state.db');
-    const progress = (p: { pipeline: string; read: number; planned: number; written: number }): void => io.err(`   … ${p.pipeline}: read ${p.read}, queued ${p.planned}, written ${p.written}\r`);
+    // On a terminal the progress line rewrites itself; in a log (CI, a pipe) each update is a line.
+    const progressEnd = process.stderr.isTTY ? '\r' : '\n';
+    const progress = (p: { pipeline: string; read: number; planned: number; written: number }): void => io.err(`   … ${p.pipeline}: read ${p.read}, queued ${p.planned}, written ${p.written}${progressEnd}`);
 
     const out = await Runtime.create({ project, store, pipelines: ['quotey-deals-hubspot'], env, onProgress: progress });
     const t0 = Date.now();
@@ -98,7 +100,7 @@ export async function runDemo(args: DemoArgs, io: CommandIO): Promise<number> {
     await back.runOnce();
     await back.close();
     const p2 = back.runners[0]?.progress;
-    say(`\n5. hubspot-deals-quotey: read ${p2?.read} changed deals, wrote ${p2?.written} quotes (stage and close date are crm_wins)`);
+    say(`\n5. hubspot-deals-quotey: read ${p2?.read} deals, wrote ${p2?.written} quotes: its first poll binds each quote to its deal id; stage and close date are crm_wins`);
 
     const db = new Database(quotey, { readonly: true });
     const won = db.prepare("select id, deal_stage, close_date, crm_ref from quotes where deal_stage = 'closedwon' order by id").all() as Array<Record<string, string>>;
