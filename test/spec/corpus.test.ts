@@ -131,6 +131,7 @@ const CASES: Case[] = [
   { file: 'semantic-read-only-target-property.yaml', code: 'target-not-writable', line: 14, col: 34, path: 'spec.fields["account.crm"].to', message: '`crm_id` is read-only in `crm`', at: 'crm_id' },
   { file: 'semantic-dead-letter-off-warning.yaml', code: 'dead-letter-off', severity: 'warning', line: 19, col: 19, path: 'spec.target.delivery.deadLetter', message: 'dropped instead of kept for replay', at: 'false' },
   { file: 'semantic-webhook-source-unsupported.yaml', code: 'webhook-unsupported', line: 8, col: 16, path: 'spec.source.connector', message: 'connector `plain` declares no `webhooks`', at: 'plain' },
+  { file: 'semantic-webhook-event-not-subscribed-warning.yaml', with: ['connector-subscribing.yaml'], code: 'webhook-unsupported', severity: 'warning', line: 10, col: 35, path: 'spec.source.events[1]', message: 'not `delete.organization`: no subscription syncd registers delivers it', at: 'delete.organization' },
   { file: 'connector-webhook-verify-none-warning.yaml', code: 'webhook-unsupported', severity: 'warning', line: 10, col: 21, path: 'spec.webhooks.verify.type', message: 'not verified', at: 'none' },
   { file: 'connector-tool-without-composio.yaml', code: 'transport-mismatch', line: 16, col: 17, path: 'spec.objects.deals.operations.create.tool', message: 'a `tool` needs `auth.type: composio`', at: 'CRM_CREATE_DEAL' },
   { file: 'connector-composio-operation-without-tool.yaml', code: 'transport-mismatch', line: 16, col: 9, path: 'spec.objects.deals.operations.create', message: 'needs a `tool`', at: 'create:' },

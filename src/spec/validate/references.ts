@@ -119,6 +119,16 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
         if (!obj.properties[src.cursor.field]) reporter.at(f.parsed, [...srcPath, 'cursor', 'field'], 'ref-unknown-property', `object \`${src.object}\` has no property \`${src.cursor.field}\`${didYouMean(src.cursor.field, Object.keys(obj.properties))}`);
       } else {
         if (!sc.spec.webhooks) reporter.at(f.parsed, [...srcPath, 'connector'], 'webhook-unsupported', `connector \`${src.connector}\` declares no \`webhooks\`, so it cannot feed a webhook source`);
+        // The subscriptions `syncd run` registers deliver only the connector's events; another
+        // one arrives only if the operator subscribes to it by hand.
+        const subscribed = sc.spec.webhooks?.subscribe?.events;
+        if (subscribed) {
+          src.events.forEach((event, i) => {
+            if (!subscribed.includes(event)) {
+              reporter.at(f.parsed, [...srcPath, 'events', i], 'webhook-unsupported', `connector \`${src.connector}\` subscribes to ${subscribed.map((e) => `\`${e}\``).join(', ')}, not \`${event}\`: no subscription syncd registers delivers it`, { severity: 'warning' });
+            }
+          });
+        }
         if (src.fetch && !obj.operations[src.fetch]) reporter.at(f.parsed, [...srcPath, 'fetch'], 'ref-unknown-operation', `object \`${src.object}\` has no operation \`${src.fetch}\``);
       }
     }
