@@ -425,7 +425,7 @@ export async function planPage(ctx: PlanContext, records: SourceRecord[], lookup
   return out;
 }
 
-/** A reference value that names a record (an empty one names none: the field is written empty). */
+/** A value that names a record: a reference, an external id, a key (an empty one names none; a reference is then written empty). */
 function namesRecord(v: unknown): boolean {
   return v !== undefined && v !== null && v !== '';
 }
@@ -548,8 +548,6 @@ function holdsRejectedId(ctx: PlanContext, out: PagePlan, p: Prepared, match: Pa
   return true;
 }
 
-const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
-
 interface NamedRows {
   /** The local row a record names: by the external id it carries, or (records the pipeline may create) the value it writes to the table's key column. */
   rows: Map<Prepared, { key: string; strategy: 'external_id' | 'created' }>;
@@ -573,12 +571,12 @@ async function namedRows(ctx: PlanContext, unlinked: readonly Prepared[], lookup
   const ext = ctx.matchRules.find((r): r is KeyedMatcher => r.type === 'externalId');
   for (const p of unlinked) {
     const candidate = ext ? readPath(p.transformed, ext.field) : undefined;
-    if (present(candidate)) {
+    if (namesRecord(candidate)) {
       out.rows.set(p, { key: String(candidate), strategy: 'external_id' });
       continue;
     }
     const value = ctx.onNoMatch === 'create' ? await keyColumnValue(ctx, p, bindings) : undefined;
-    if (present(value)) out.rows.set(p, { key: String(value), strategy: 'created' });
+    if (namesRecord(value)) out.rows.set(p, { key: String(value), strategy: 'created' });
   }
   if (out.rows.size === 0) return out;
   const keys = [...new Set([...out.rows.values()].map((r) => r.key))];

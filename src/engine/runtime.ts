@@ -278,7 +278,7 @@ export class Runtime {
    */
   subscriptionTargets(publicBaseUrl: string): SubscriptionTarget[] {
     const out: SubscriptionTarget[] = [];
-    for (const name of this.webhookConnectors()) {
+    for (const name of this.subscribingConnectors()) {
       const webhooks = this.connector(name).spec.webhooks;
       if (!webhooks?.subscribe) continue;
       for (const tenant of this.opts.tenants ?? ['default']) {
@@ -286,6 +286,11 @@ export class Runtime {
       }
     }
     return out;
+  }
+
+  /** Webhook connectors of the selected pipelines that declare subscriptions syncd registers. */
+  subscribingConnectors(): string[] {
+    return this.webhookConnectors().filter((n) => this.connector(n).spec.webhooks?.subscribe !== undefined);
   }
 
   /** Keeps the subscriptions of `subscriptionTargets` registered until `stop()`. */

@@ -182,8 +182,8 @@ function publicBaseUrl(text: string): string {
  */
 function keepSubscriptionsRegistered(rt: Runtime, publicUrl: string | undefined, io: CommandIO, telemetry: Telemetry): { stop(): Promise<void> } | undefined {
   if (publicUrl === undefined) {
-    const targets = rt.subscriptionTargets('');
-    if (targets.length) io.err(`syncd: webhook subscriptions of ${[...new Set(targets.map((t) => t.connection))].join(', ')} are not registered: pass --public-url, the address vendors reach this daemon at\n`);
+    const connectors = rt.subscribingConnectors();
+    if (connectors.length) io.err(`syncd: webhook subscriptions of ${connectors.join(', ')} are not registered: pass --public-url, the address vendors reach this daemon at\n`);
     return undefined;
   }
   const reported = new Set<string>();
