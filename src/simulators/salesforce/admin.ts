@@ -9,7 +9,9 @@
  * - `PUT /__admin/limits` `{max?, used?}`: set the daily API budget or its usage
  * - `POST /__admin/clock/advance` `{ms}`: move the record clock forward
  * - `POST /__admin/sessions`: issue an access token for the integration user
- * None of them count against the API budget.
+ * - Change Data Capture (`pubsub/admin.ts`): `GET /__admin/pubsub`, `POST /__admin/pubsub/drop-streams`,
+ *   `POST /__admin/pubsub/purge` `{before}`, `POST /__admin/pubsub/fail-subscribes` `{count}`
+ * None of them count against the API budget. The record edits publish change events.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { SimulatorKit } from '../kit/server.js';
@@ -19,6 +21,7 @@ import { createRecord, deleteRecord, requireLive, updateRecord, type WriteContex
 import { notFound } from './errors.js';
 import { issueSession } from './oauth.js';
 import type { SalesforceOrg } from './org.js';
+import { registerPubSubAdmin } from './pubsub/admin.js';
 
 const ADMIN_VERSION_FALLBACK = '66.0';
 
@@ -33,7 +36,14 @@ export function registerAdmin(app: FastifyInstance, kit: SimulatorKit, org: Sale
       return reply.code(r.status).send(r.body);
     }
   };
-  const userWrite = (systemOnly: boolean): WriteContext => ({ org, tx: org.store.begin(), actorId: org.config.uiUserId, systemOnly });
+  // UNCONFIRMED: Salesforce documents changeOrigin as set only for API writes (and some Lightning
+  // Experience edits); a UI edit here reports it empty. System changes are treated the same way.
+  const asUser = <T>(systemOnly: boolean, write: (w: WriteContext) => T): T => {
+    const w: WriteContext = { org, tx: org.store.begin({ origin: '', userId: org.config.uiUserId }), actorId: org.config.uiUserId, systemOnly };
+    const out = write(w);
+    w.tx.commit();
+    return out;
+  };
 
   app.get('/__admin/state', async () => ({
     orgId: org.config.orgId,
@@ -68,7 +78,7 @@ export function registerAdmin(app: FastifyInstance, kit: SimulatorKit, org: Sale
   app.post('/__admin/records/:sobject', async (request, reply) =>
     guard(reply, () => {
       const table = requireTable(org, (request.params as { sobject: string }).sobject);
-      const id = createRecord(userWrite(false), table, (request.body ?? {}) as Record<string, unknown>);
+      const id = asUser(false, (w) => createRecord(w, table, (request.body ?? {}) as Record<string, unknown>));
       return renderRecord(version(), table.def, table.live.get(id) as Record<string, unknown>);
     }),
   );
@@ -79,7 +89,7 @@ export function registerAdmin(app: FastifyInstance, kit: SimulatorKit, org: Sale
       const system = (request.query as { system?: string }).system === 'true';
       const table = requireTable(org, p.sobject);
       const id = requireIdShape(table, p.id);
-      updateRecord(userWrite(system), table, id, (request.body ?? {}) as Record<string, unknown>);
+      asUser(system, (w) => updateRecord(w, table, id, (request.body ?? {}) as Record<string, unknown>));
       return renderRecord(version(), table.def, table.live.get(id) as Record<string, unknown>);
     }),
   );
@@ -90,7 +100,7 @@ export function registerAdmin(app: FastifyInstance, kit: SimulatorKit, org: Sale
       const table = requireTable(org, p.sobject);
       const id = requireIdShape(table, p.id);
       requireLive(table, id);
-      deleteRecord(userWrite(false), table, id);
+      asUser(false, (w) => deleteRecord(w, table, id));
       return undefined;
     }),
   );
@@ -109,4 +119,6 @@ export function registerAdmin(app: FastifyInstance, kit: SimulatorKit, org: Sale
   });
 
   app.post('/__admin/sessions', async () => ({ access_token: issueSession(kit, org) }));
+
+  registerPubSubAdmin(app, org);
 }

@@ -38,6 +38,15 @@ export interface SalesforceSimulatorConfig {
   queryBatchSize?: number;
   /** Query cursors a user may hold open; opening one more drops the oldest. @defaultValue 10 */
   maxOpenQueryCursors?: number;
+  /**
+   * Objects selected for Change Data Capture (Setup → Change Data Capture). Only these publish
+   * change events and have a `/data/{Object}ChangeEvent` topic. @defaultValue every object of the org
+   */
+  changeEventEntities?: string[];
+  /** How long change events stay replayable, measured on the kit's record clock. @defaultValue 72 */
+  changeEventRetentionHours?: number;
+  /** A Subscribe stream with outstanding requests but no events gets an empty FetchResponse this often. @defaultValue 270000 */
+  pubSubKeepAliveMs?: number;
 }
 
 export interface ResolvedSalesforceConfig {
@@ -57,6 +66,9 @@ export interface ResolvedSalesforceConfig {
   fixtures: Record<string, Array<Record<string, unknown>>> | undefined;
   queryBatchSize: number;
   maxOpenQueryCursors: number;
+  changeEventEntities: string[];
+  changeEventRetentionHours: number;
+  pubSubKeepAliveMs: number;
 }
 
 function id18(value: string, what: string): string {
@@ -65,7 +77,18 @@ function id18(value: string, what: string): string {
   return id;
 }
 
+/** Canonical object names, so `account` selects `Account`. */
+function changeEventEntities(config: SalesforceSimulatorConfig, sobjects: SalesforceSObjectConfig[]): string[] {
+  if (!config.changeEventEntities) return sobjects.map((s) => s.name);
+  return config.changeEventEntities.map((name) => {
+    const found = sobjects.find((s) => s.name.toLowerCase() === name.toLowerCase());
+    if (!found) throw new Error(`salesforce simulator: changeEventEntities names unknown object ${name}`);
+    return found.name;
+  });
+}
+
 export function resolveConfig(config: SalesforceSimulatorConfig = {}): ResolvedSalesforceConfig {
+  const sobjects = config.sobjects ?? defaultSObjects();
   return {
     apiVersions: config.apiVersions ?? ['66.0', '67.0'],
     orgId: id18(config.orgId ?? '00D5g00000Hq7aBEAR', 'orgId'),
@@ -78,10 +101,13 @@ export function resolveConfig(config: SalesforceSimulatorConfig = {}): ResolvedS
     rotateRefreshTokens: config.rotateRefreshTokens ?? false,
     sessionTimeoutSeconds: config.sessionTimeoutSeconds ?? 7200,
     dailyApiRequestLimit: config.dailyApiRequestLimit ?? 15000,
-    sobjects: config.sobjects ?? defaultSObjects(),
+    sobjects,
     externalIdFields: config.externalIdFields ?? {},
     fixtures: config.fixtures,
     queryBatchSize: config.queryBatchSize ?? 2000,
     maxOpenQueryCursors: config.maxOpenQueryCursors ?? 10,
+    changeEventEntities: changeEventEntities(config, sobjects),
+    changeEventRetentionHours: config.changeEventRetentionHours ?? 72,
+    pubSubKeepAliveMs: config.pubSubKeepAliveMs ?? 270_000,
   };
 }

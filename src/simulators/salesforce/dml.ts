@@ -125,9 +125,14 @@ function checkUnique(table: ObjectTable, record: Record<string, unknown>, selfId
   }
 }
 
-/** Fields the org derives from others (Contact.Name from first and last name). */
+/** A field the org derives from others (Contact.Name from first and last name). */
+export function isDerivedField(def: SObjectDef, field: FieldDef): boolean {
+  return field.name === 'Name' && !field.createable && !field.autoNumber && def.byLowerName.has('lastname');
+}
+
 function derive(def: SObjectDef, record: Record<string, unknown>): void {
-  if (def.byLowerName.has('lastname') && def.byLowerName.get('name')?.createable === false) {
+  const nameField = def.byLowerName.get('name');
+  if (nameField && isDerivedField(def, nameField)) {
     const name = [record.FirstName, record.LastName].filter((x) => x !== null && x !== undefined && x !== '').join(' ');
     record.Name = name === '' ? null : name;
   }

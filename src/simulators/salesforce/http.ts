@@ -1,7 +1,7 @@
 /**
  * The HTTP face of the REST API: `/services/data/` and everything below it. Each call is checked
  * for a session, charged to the daily budget (Composite included: one call however many
- * subrequests), routed, and answered with `Sforce-Limit-Info`.
+ * subrequests), routed, committed as one transaction, and answered with `Sforce-Limit-Info`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bearerToken } from '../kit/tokens.js';
@@ -15,6 +15,7 @@ import { registerSObjectRoutes } from './api/sobjects.js';
 import type { ApiContext, ApiRequest, ApiResult } from './api/types.js';
 import { LIMIT_EXCEEDED, SESSION_INVALID, errorBody, notFound } from './errors.js';
 import type { SalesforceOrg } from './org.js';
+import { restChangeOrigin } from './pubsub/capture.js';
 import { CompiledQueryCache } from './soql/compile.js';
 
 export function buildRouter(): ApiRouter {
@@ -79,8 +80,11 @@ export function registerRestApi(app: FastifyInstance, kit: SimulatorKit, org: Sa
       headers: request.headers as Record<string, string | undefined>,
       body: request.body,
     };
-    const ctx: ApiContext = { org, tx: org.store.begin(), actorId: org.config.userId, queries, dispatch };
-    return send(reply, org, dispatch(req, ctx));
+    const source = { origin: restChangeOrigin(version, req.headers['sforce-call-options']), userId: org.config.userId };
+    const ctx: ApiContext = { org, tx: org.store.begin(source), actorId: org.config.userId, queries, dispatch };
+    const result = dispatch(req, ctx);
+    ctx.tx.commit();
+    return send(reply, org, result);
   };
   const methods = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
   app.route({ method: [...methods], url: '/services/data/:version', handler: handle });

@@ -1,7 +1,9 @@
 /**
  * Salesforce REST API simulator: OAuth refresh, sObject CRUD and upsert by external id, sObject
  * Collections, Composite, SOQL with cursors, Limits and `Sforce-Limit-Info`, with Salesforce's
- * JSON error arrays throughout. Change Data Capture (Pub/Sub API over gRPC) is not simulated.
+ * JSON error arrays throughout. Change Data Capture is served over the Pub/Sub API (gRPC with
+ * Avro payloads) on a second port, `pubSubUrl`: every committed write to a selected object
+ * publishes a change event (see `pubsub/`).
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { startSimulator, type RunningSimulator, type SimulatorKit, type SimulatorOptions, type VendorDefinition } from '../kit/server.js';
@@ -13,12 +15,17 @@ import { chooseFixtures, loadFixtures } from './fixtures.js';
 import { registerRestApi, sessionInvalid } from './http.js';
 import { issueSession, registerOAuth } from './oauth.js';
 import { SalesforceOrg } from './org.js';
+import { pubSubAdmin, type SalesforcePubSubAdmin } from './pubsub/admin.js';
+import { startPubSubServer } from './pubsub/server.js';
 
 export type { SalesforceSimulatorConfig, ResolvedSalesforceConfig } from './config.js';
 export type { SalesforceFieldConfig, SalesforceSObjectConfig, FieldType } from './schema.js';
 export { defaultSObjects } from './schema.js';
 export { defaultFixtures, type FixtureSet } from './fixtures.js';
 export { SalesforceOrg } from './org.js';
+export type { SalesforcePubSubAdmin, RetainedChangeEvent } from './pubsub/admin.js';
+export { ALL_CHANGE_EVENTS_TOPIC } from './pubsub/eventBus.js';
+export { changeEventName } from './pubsub/avroSchema.js';
 
 export interface SalesforceVendor extends VendorDefinition {
   /** The simulated org (schema, records, budget). */
@@ -95,12 +102,23 @@ export interface RunningSalesforceSimulator extends RunningSimulator {
   readonly config: ResolvedSalesforceConfig;
   /** A fresh access token for the integration user, as if an OAuth flow had just completed. */
   issueAccessToken(): string;
+  /**
+   * The Pub/Sub API (gRPC, no TLS): `http://127.0.0.1:PORT`. Connect to `127.0.0.1:PORT` with
+   * insecure credentials and the metadata `accesstoken`, `instanceurl` and `tenantid`.
+   */
+  readonly pubSubUrl: string;
+  /** Change Data Capture faults and inspection. */
+  readonly pubSub: SalesforcePubSubAdmin;
 }
 
 export async function startSalesforceSimulator(options: SalesforceSimulatorOptions = {}): Promise<RunningSalesforceSimulator> {
   const { config, ...kitOptions } = options;
   const vendor = salesforceSimulator(config);
   const running = await startSimulator(vendor, kitOptions);
+  const pubsub = await startPubSubServer(vendor.org, kitOptions.host).catch(async (err: unknown) => {
+    await running.close();
+    throw err;
+  });
   return {
     url: running.url,
     port: running.port,
@@ -108,9 +126,14 @@ export async function startSalesforceSimulator(options: SalesforceSimulatorOptio
     kit: running.kit,
     setFaults: running.setFaults,
     scriptFault: running.scriptFault,
-    close: running.close,
+    close: async () => {
+      pubsub.close();
+      await running.close();
+    },
     org: vendor.org,
     config: vendor.org.config,
     issueAccessToken: () => issueSession(running.kit, vendor.org),
+    pubSubUrl: pubsub.url,
+    pubSub: pubSubAdmin(vendor.org),
   };
 }

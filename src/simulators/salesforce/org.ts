@@ -1,11 +1,14 @@
 /**
- * The state of one simulated org: schema, records, API budget, open query cursors and id counters.
- * Everything vendor-specific that the routes share hangs off this object.
+ * The state of one simulated org: schema, records, API budget, open query cursors, id counters,
+ * and the change event log with the Pub/Sub streams that read it. Everything vendor-specific that
+ * the routes share hangs off this object.
  */
 import type { SimulatorKit } from '../kit/server.js';
 import { DailyBudget } from '../kit/windows.js';
 import type { ResolvedSalesforceConfig } from './config.js';
 import { instanceCode, makeId } from './ids.js';
+import { ChangeEventBus } from './pubsub/eventBus.js';
+import { PubSubStreams } from './pubsub/streams.js';
 import { QueryCursors } from './soql/cursors.js';
 import { buildSObject, type SObjectDef } from './schema.js';
 import { RecordStore } from './store.js';
@@ -18,6 +21,9 @@ export class SalesforceOrg {
   readonly store: RecordStore;
   readonly budget: DailyBudget;
   readonly cursors: QueryCursors;
+  /** Change Data Capture: events published by committed transactions. */
+  readonly changeEvents: ChangeEventBus;
+  readonly pubSubStreams = new PubSubStreams();
   private instance = '5g';
   private readonly apiCounters = new Map<string, number>();
   private readonly fixtureCounters = new Map<string, number>();
@@ -35,11 +41,14 @@ export class SalesforceOrg {
     this.store = new RecordStore(this.defs, () => this.kit.clock);
     this.budget = new DailyBudget(config.dailyApiRequestLimit);
     this.cursors = new QueryCursors(config.maxOpenQueryCursors);
+    this.changeEvents = new ChangeEventBus(this.defs, config.changeEventEntities, config.changeEventRetentionHours * 3_600_000);
+    this.store.onCommit = (tx) => this.changeEvents.capture(tx);
   }
 
   attach(kit: SimulatorKit): void {
     this.kitRef = kit;
     this.instance = instanceCode(kit.rand);
+    this.changeEvents.attach(kit.clock, kit.options.seed ?? 1);
   }
 
   get kit(): SimulatorKit {
@@ -76,6 +85,8 @@ export class SalesforceOrg {
     this.budget.reset();
     this.budget.limit = this.config.dailyApiRequestLimit;
     this.fixtureCounters.clear();
+    this.changeEvents.clear();
+    this.pubSubStreams.reset();
   }
 
   /** `api-usage=N/M`, the value of `Sforce-Limit-Info`. */

@@ -1,7 +1,8 @@
 /**
  * The org's records, per object, with the indexes that upsert and uniqueness need and an undo
  * journal for all-or-none semantics. Stored records are never mutated: every write replaces the
- * object, so query cursors can hold the records they matched as a snapshot.
+ * object, so query cursors can hold the records they matched as a snapshot. A committed
+ * transaction reports what it changed, which is where Change Data Capture starts.
  */
 import type { RecordClock } from '../kit/rng.js';
 import type { FieldDef, SObjectDef } from './schema.js';
@@ -80,19 +81,80 @@ interface JournalEntry {
   deleted: SfRecord | undefined;
 }
 
+/** Who wrote a transaction, as its change events report it. */
+export interface ChangeSource {
+  /** `changeOrigin`: the API and client for API writes, empty for edits in the UI. */
+  origin: string;
+  /** `commitUser`. */
+  userId: string;
+}
+
+/** One record's state before and after a committed transaction. */
+export interface CommittedChange {
+  table: ObjectTable;
+  id: string;
+  liveBefore: SfRecord | undefined;
+  deletedBefore: SfRecord | undefined;
+  liveAfter: SfRecord | undefined;
+  deletedAfter: SfRecord | undefined;
+}
+
+export interface CommittedTransaction {
+  source: ChangeSource;
+  /** The transaction's timestamp (epoch ms on the record clock). */
+  stampMs: number;
+  /** In the order the records were first written. */
+  changes: CommittedChange[];
+}
+
+export type CommitListener = (tx: CommittedTransaction) => void;
+
 /**
  * One unit of work. All writes in it share one timestamp (taken from the record clock on the first
- * write), as records saved in one Salesforce transaction do.
+ * write), as records saved in one Salesforce transaction do. Writes apply at once; `commit` only
+ * announces them. A transaction without a source (fixture loading) announces nothing.
  */
 export class Transaction {
   private readonly journal: JournalEntry[] = [];
   private stampValue: string | undefined;
+  private stampMs: number | undefined;
 
-  constructor(private readonly clock: RecordClock) {}
+  constructor(
+    private readonly clock: RecordClock,
+    readonly source: ChangeSource | undefined = undefined,
+    private readonly onCommit: CommitListener | undefined = undefined,
+  ) {}
 
   stamp(): string {
-    if (this.stampValue === undefined) this.stampValue = formatDateTime(this.clock.tick());
+    if (this.stampValue === undefined) {
+      const at = this.clock.tick();
+      this.stampMs = at.getTime();
+      this.stampValue = formatDateTime(at);
+    }
     return this.stampValue;
+  }
+
+  /**
+   * Ends the transaction: reports each record's net change since the transaction began (a record
+   * created and then rolled back reports nothing). Later writes would start a new journal.
+   */
+  commit(): void {
+    const entries = this.journal.splice(0);
+    if (!this.source || !this.onCommit || entries.length === 0) return;
+    const firstWrite = new Map<string, JournalEntry>();
+    for (const e of entries) {
+      const key = `${e.table.def.name}/${e.id}`;
+      if (!firstWrite.has(key)) firstWrite.set(key, e);
+    }
+    const changes = [...firstWrite.values()].map((e) => ({
+      table: e.table,
+      id: e.id,
+      liveBefore: e.live,
+      deletedBefore: e.deleted,
+      liveAfter: e.table.live.get(e.id),
+      deletedAfter: e.table.deleted.get(e.id),
+    }));
+    this.onCommit({ source: this.source, stampMs: this.stampMs ?? this.clock.peek().getTime(), changes });
   }
 
   /** Position to roll back to. */
@@ -127,6 +189,8 @@ export class Transaction {
 export class RecordStore {
   private readonly byLowerName = new Map<string, ObjectTable>();
   private readonly byPrefix = new Map<string, ObjectTable>();
+  /** Told about every committed transaction that has a source. */
+  onCommit: CommitListener | undefined;
 
   constructor(
     defs: SObjectDef[],
@@ -152,8 +216,9 @@ export class RecordStore {
     return this.byPrefix.get(id.slice(0, 3));
   }
 
-  begin(): Transaction {
-    return new Transaction(this.clock());
+  /** Without a source the transaction's writes are never announced (fixtures). */
+  begin(source?: ChangeSource): Transaction {
+    return new Transaction(this.clock(), source, (tx) => this.onCommit?.(tx));
   }
 
   clear(): void {

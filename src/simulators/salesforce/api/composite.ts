@@ -134,8 +134,10 @@ export function registerCompositeRoutes(router: ApiRouter): void {
         try {
           const url = substituteText(sub.url, results);
           const subBody = sub.body === undefined ? undefined : substituteValue(sub.body, results);
-          const subCtx: ApiContext = allOrNone ? ctx : { ...ctx, tx: ctx.org.store.begin() };
+          // Without allOrNone each subrequest is its own transaction, committed as it completes.
+          const subCtx: ApiContext = allOrNone ? ctx : { ...ctx, tx: ctx.org.store.begin(ctx.tx.source) };
           result = ctx.dispatch(toRequest(sub, url, subBody, ctx.org.config.apiVersions), subCtx);
+          if (!allOrNone) subCtx.tx.commit();
         } catch (err) {
           if (err instanceof UnresolvedReference) {
             const item = halted(sub.referenceId, err.message);
