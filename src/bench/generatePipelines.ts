@@ -63,13 +63,18 @@ export async function generatePipelines(dir: string, count: number): Promise<str
   const sources = (await readdir(path.join(ROOT, 'pipelines'))).filter((f) => f.endsWith('.yaml') && !f.endsWith('.test.yaml')).sort();
   const texts = await Promise.all(sources.map((f) => readFile(path.join(ROOT, 'pipelines', f), 'utf8')));
   const bases = sources.map((f) => path.basename(f, '.yaml'));
+  // One pipeline per connector's webhooks or object's changes (each event is processed once), so
+  // later rounds put a polling example where the first has an event source.
+  const eventSource = texts.map((t) => ['webhook', 'changeEvents'].includes(String(parseDocument(t).getIn(['spec', 'source', 'type']))));
+  const stand = eventSource.indexOf(false);
   const written: string[] = [];
   for (let i = 0; i < count; i++) {
-    const k = i % sources.length;
+    const slot = i % sources.length;
+    const k = i >= sources.length && eventSource[slot] ? stand : slot;
     const doc = parseDocument(texts[k] as string);
     // The variants of one round of the examples reference each other, as the examples do.
     const variantOf = (base: string): string | undefined => {
-      const j = i - k + bases.indexOf(base);
+      const j = i - slot + bases.indexOf(base);
       return bases.includes(base) && j < count ? variantName(base, j) : undefined;
     };
     vary(doc, bases[k] as string, i, variantOf);

@@ -7,7 +7,7 @@
 import { durationMs } from '../spec/duration.js';
 import type { ConnectorDocument } from '../spec/types.js';
 import { vendorModule } from '../vendors/index.js';
-import { createAuthenticator } from './auth/index.js';
+import { createAuthenticator, type Authenticator } from './auth/index.js';
 import type { CredentialStore } from './auth/credentialStore.js';
 import type { BudgetBackend } from './budget/backend.js';
 import { compileErrorRules } from './classify.js';
@@ -54,6 +54,10 @@ export interface ConnectorClientOptions {
 
 export interface ConnectorClient {
   readonly name: string;
+  /** The connector's base URL before any token response replaces it. */
+  readonly baseUrl: string;
+  /** The connection's credentials, for a protocol spoken beside HTTP (a change stream). */
+  readonly authenticator: Authenticator;
   list(object: string, opts?: ListOptions): AsyncIterable<NormalisedRecord>;
   search(object: string, opts?: SearchOptions): AsyncIterable<NormalisedRecord>;
   /** The record, or undefined when the vendor answers 404. */
@@ -113,6 +117,7 @@ export function createConnectorClient(doc: ConnectorDocument, opts: ConnectorCli
     connection: opts.connection.id,
     baseUrl,
     auth: createAuthenticator(auth, { connection: opts.connection.id, baseUrl: spec.baseUrl, store: opts.credentials, fetch: fetchImpl, timeoutMs, scrubber, metrics: opts.metrics }),
+    ...(spec.headers ? { headers: spec.headers } : {}),
     budget,
     retry: retryPolicy(spec.retry),
     timeoutMs,
@@ -134,6 +139,8 @@ export function createConnectorClient(doc: ConnectorDocument, opts: ConnectorCli
 
   return {
     name,
+    baseUrl,
+    authenticator: ctx.auth,
     list(object, o = {}) {
       const op = findOperation(objects, object, ['list'], o.operation);
       return readRecords(transport, op, { ...req(o), ...(o.since !== undefined ? { since: o.since } : {}) });

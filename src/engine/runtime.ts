@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import type { ConnectorDocument, PipelineDocument } from '../spec/types.js';
-import { resolveDeep } from '../spec/secrets.js';
+import { resolveDeep, type ResolveOptions } from '../spec/secrets.js';
 import { durationMs } from '../spec/duration.js';
 import { openStore, type Store } from '../state/store.js';
 import { createConnectorClient, type ConnectorClient } from '../connectors/client.js';
@@ -32,7 +32,9 @@ import { startRetention, type RetentionHandle, type RetentionOptions } from './r
 import type { WebhookConnectionConfig } from '../server/webhooks/connections.js';
 import { webhookPath } from '../server/webhooks/route.js';
 import { keepSubscriptions, type SubscriptionKeeperOptions, type SubscriptionTarget } from './webhookSubscriptions.js';
-import { OutboxPurged, type Telemetry } from '../telemetry/events.js';
+import { ChangeStreamDisconnected, ChangeStreamGap, ChangeStreamUnlisted, ChangeStreamConnected, OutboxPurged, type Telemetry } from '../telemetry/events.js';
+import { changeEventTypes, changeInbox, followChangeStreams, type ChangeStreamNotice, type ChangeStreamOptions, type ChangeStreamTarget } from './changeEvents.js';
+import { CHANGE_TYPES } from '../spec/types.js';
 
 export interface RuntimeOptions {
   project: Project;
@@ -53,6 +55,10 @@ export interface RuntimeOptions {
   onSecret?: (value: string) => void;
   onProgress?: (p: RunnerProgress) => void;
   onError?: (pipeline: string, stage: string, err: unknown) => void;
+  /** Each change stream's connects, disconnects and gaps (also emitted as telemetry). */
+  onChangeStream?: (n: ChangeStreamNotice) => void;
+  /** Lease and standby timings of the change streams (tests). Default: 60 s and 15 s. */
+  changeStreams?: Pick<ChangeStreamOptions, 'leaseMs' | 'standbyMs'>;
   /** Records per source page. Default: 1000. */
   pageSize?: number;
   /** Named events (logs and metrics) for every write. Default: none. */
@@ -74,6 +80,8 @@ export interface RuntimeOptions {
 export const DEFAULT_RETENTION_MS = 30 * 86_400_000;
 
 const DEFAULT_RETRY = { attempts: 6, initialDelay: '500ms', maxDelay: '2m' };
+/** Change types a `changeEvents` source processes unless it lists its own. */
+const DEFAULT_CHANGES = CHANGE_TYPES;
 /** Records per source page when unlinked records are matched by searching the CRM. */
 const MATCHED_PAGE_SIZE = 100;
 
@@ -85,6 +93,9 @@ export class Runtime {
   private readonly resolved = new Map<string, ConnectorDocument>();
   private readonly worker: string;
   private retention?: RetentionHandle;
+  private changeStreams?: { stop(): Promise<void> };
+  /** Built with the runners, so that a missing setting fails `create`, not `start`. */
+  private streamTargets: ChangeStreamTarget[] = [];
 
   private constructor(
     readonly store: Store,
@@ -115,11 +126,18 @@ export class Runtime {
     if (!doc) {
       const raw = this.opts.project.connectors.get(name);
       if (!raw) throw new Error(`connector ${name} is not loaded`);
-      const env = this.opts.env ?? process.env;
-      doc = resolveDeep(raw, { env, ...(this.opts.onSecret ? { onResolved: this.opts.onSecret } : {}) });
+      // A change stream's settings are resolved only when a pipeline reads it, so that running
+      // the connector's other pipelines needs none of its variables.
+      const { changeEvents, ...spec } = raw.spec;
+      const resolved = resolveDeep({ ...raw, spec }, this.resolveOptions());
+      doc = changeEvents ? { ...resolved, spec: { ...resolved.spec, changeEvents } } : resolved;
       this.resolved.set(name, doc);
     }
     return doc;
+  }
+
+  private resolveOptions(): ResolveOptions {
+    return { env: this.opts.env ?? process.env, ...(this.opts.onSecret ? { onResolved: this.opts.onSecret } : {}) };
   }
 
   private client(tenant: string, name: string): ConnectorClient {
@@ -150,6 +168,7 @@ export class Runtime {
         this.runners.push(this.buildRunner(pipeline, tenant, worker));
       }
     }
+    this.streamTargets = this.changeStreamTargets();
   }
 
   private buildRunner(pipeline: PipelineDocument, tenant: string, worker: string): PipelineRunner {
@@ -187,7 +206,7 @@ export class Runtime {
       source,
       sourceName: `${spec.source.type}:${spec.source.connector}`,
       sourceConnector: spec.source.connector,
-      scheduleMs: spec.source.type === 'webhook' ? 1000 : durationMs(spec.source.schedule.every, 60_000),
+      scheduleMs: spec.source.type === 'webhook' || spec.source.type === 'changeEvents' ? 1000 : durationMs(spec.source.schedule.every, 60_000),
       concurrency,
       ...(this.opts.handoff === false ? {} : { handoff: this.store.dialect === 'sqlite' ? ('exclusive' as const) : ('shared' as const) }),
       plan: planContext,
@@ -255,14 +274,15 @@ export class Runtime {
     }
     const object = doc.spec.objects?.[src.object];
     const getOperation = src.fetch ?? Object.entries(object?.operations ?? {}).find(([, o]) => o.kind === 'get')?.[0];
-    if (!getOperation) throw new Error(`pipeline ${pipeline.metadata.name}: object ${src.object} of ${src.connector} has no \`get\` operation to read the records webhook events name`);
+    if (!getOperation) throw new Error(`pipeline ${pipeline.metadata.name}: object ${src.object} of ${src.connector} has no \`get\` operation to read the records ${src.type === 'webhook' ? 'webhook events' : 'change events'} name`);
     return webhookSource({
       scope: this.store.forTenant(tenant),
       client: this.client(tenant, src.connector),
-      connection: src.connector,
+      ...(src.type === 'webhook'
+        ? { connection: src.connector, events: src.events }
+        : { connection: changeInbox(src.connector, src.object), events: changeEventTypes(src.object, src.changes ?? DEFAULT_CHANGES) }),
       object: src.object,
       getOperation,
-      events: src.events,
       worker: this.worker,
     });
   }
@@ -298,6 +318,30 @@ export class Runtime {
     return keepSubscriptions({ targets: this.subscriptionTargets(publicBaseUrl), scopeFor: (t) => this.store.forTenant(t), worker: this.worker, ...handlers });
   }
 
+  /** The change streams the selected pipelines read: one per tenant, connector and object. */
+  changeStreamTargets(): ChangeStreamTarget[] {
+    const byStream = new Map<string, ChangeStreamTarget & { wanted: Set<string> }>();
+    for (const p of this.selected()) {
+      const src = p.spec.source;
+      if (src.type !== 'changeEvents') continue;
+      const doc = this.connector(src.connector);
+      const topic = doc.spec.objects?.[src.object]?.changeTopic;
+      if (!doc.spec.changeEvents || !topic) throw new Error(`connector ${src.connector} declares no change stream for ${src.object} (changeEvents and objects.${src.object}.changeTopic)`);
+      for (const tenant of this.opts.tenants ?? ['default']) {
+        if (p.spec.tenants?.[tenant]?.disabled) continue;
+        const key = `${tenant}\u0000${src.connector}\u0000${src.object}`;
+        let t = byStream.get(key);
+        if (!t) {
+          const spec = resolveDeep(doc.spec.changeEvents, this.resolveOptions());
+          t = { tenant, connector: src.connector, object: src.object, topic, spec, client: this.client(tenant, src.connector), changes: [], wanted: new Set() };
+          byStream.set(key, t);
+        }
+        for (const c of src.changes ?? DEFAULT_CHANGES) t.wanted.add(c);
+      }
+    }
+    return [...byStream.values()].map(({ wanted, ...t }) => ({ ...t, changes: [...wanted] }));
+  }
+
   /** Connectors a selected pipeline receives webhooks from. */
   private webhookConnectors(): string[] {
     return [...new Set(this.selected().flatMap((p) => (p.spec.source.type === 'webhook' ? [p.spec.source.connector] : [])))];
@@ -311,6 +355,18 @@ export class Runtime {
     // A daemon's heap stays near what it keeps alive (see heapPolicy.ts).
     keepHeapNearLiveSize();
     for (const r of this.runners) r.start();
+    if (this.streamTargets.length) {
+      this.changeStreams = followChangeStreams({
+        targets: this.streamTargets,
+        scopeFor: (t) => this.store.forTenant(t),
+        worker: this.worker,
+        ...this.opts.changeStreams,
+        onNotice: (n) => {
+          this.emitChangeStreamNotice(n);
+          this.opts.onChangeStream?.(n);
+        },
+      });
+    }
     const retention = this.opts.retention ?? { keepMs: DEFAULT_RETENTION_MS };
     if (retention) {
       const telemetry = this.opts.telemetry;
@@ -344,7 +400,18 @@ export class Runtime {
     return { drained: result === 'done' };
   }
 
+  private emitChangeStreamNotice(n: ChangeStreamNotice): void {
+    const telemetry = this.opts.telemetry;
+    if (!telemetry) return;
+    const base = { tenant: n.target.tenant, connector: n.target.connector, object: n.target.object };
+    if (n.kind === 'connected') telemetry.emit(ChangeStreamConnected, { ...base, resumed: n.resumed });
+    else if (n.kind === 'disconnected') telemetry.emit(ChangeStreamDisconnected, { ...base, error: n.error, retry_in_ms: n.retryInMs });
+    else if (n.kind === 'gap') telemetry.emit(ChangeStreamGap, { ...base, reason: n.reason, since: n.since === null ? null : new Date(n.since).toISOString() });
+    else telemetry.emit(ChangeStreamUnlisted, { ...base, change_type: n.changeType, record_ids: n.recordIds.join(','), at: new Date(n.at).toISOString() });
+  }
+
   async close(): Promise<void> {
+    await this.changeStreams?.stop();
     await this.retention?.stop();
     await this.databases.closeAll();
     await this.store.close();

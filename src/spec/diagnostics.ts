@@ -54,6 +54,8 @@ export const DIAGNOSTIC_CODES = {
   'immutable-computed': 'an immutable field is written by a computed expression',
   'batch-exceeds-limit': 'the batch size exceeds what the operation accepts',
   'webhook-unsupported': 'the connector does not receive webhooks',
+  'change-events-unsupported': 'the connector streams no changes of the object',
+  'source-shared': 'two pipelines read the same stream of events, and each event is processed once',
   'transport-mismatch': 'the operation does not fit the connector transport',
   'duration-invalid': 'a duration cannot be read',
   'target-not-writable': 'the target cannot be written',

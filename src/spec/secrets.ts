@@ -51,9 +51,9 @@ export function resolveReferences(text: string, opts: ResolveOptions = {}): stri
 }
 
 /** Settings whose values identify something rather than prove anything. */
-const PUBLIC_SETTINGS: ReadonlySet<string> = new Set(['username', 'clientId', 'wireName']);
+const PUBLIC_SETTINGS: ReadonlySet<string> = new Set(['username', 'clientId', 'wireName', 'tenantId']);
 /** Settings that hold a URL: only the credentials inside it are secret. */
-const URL_SETTINGS: ReadonlySet<string> = new Set(['baseUrl', 'tokenUrl']);
+const URL_SETTINGS: ReadonlySet<string> = new Set(['baseUrl', 'tokenUrl', 'endpoint']);
 
 /** The parts of a value resolved for `setting` that must be scrubbed from output. */
 export function secretParts(setting: string | undefined, value: string): string[] {

@@ -125,6 +125,7 @@ export interface ObjectSpec {
   fields?: string;
   properties: Record<string, PropertySpec>;
   operations: Record<string, OperationSpec>;
+  changeTopic?: string;
 }
 
 export interface TableSpec {
@@ -140,6 +141,7 @@ export interface ConnectorSpec {
   baseUrl?: string;
   hooks?: string;
   auth?: AuthSpec;
+  headers?: Record<string, string>;
   rateLimit?: RateLimitSpec;
   retry?: RetrySpec;
   timeout?: DurationText;
@@ -152,8 +154,18 @@ export interface ConnectorSpec {
     subscribe?: WebhookSubscribeSpec;
     maxBodySize?: number;
   };
+  changeEvents?: ChangeEventsSpec;
   database?: string;
   tables?: Record<string, TableSpec>;
+}
+
+/** A connector's stream of record changes (see the connector schema). */
+export interface ChangeEventsSpec {
+  protocol: 'salesforce-pubsub';
+  endpoint: string;
+  tenantId: string;
+  batchSize?: number;
+  ignoreOrigin?: string;
 }
 
 /** How syncd registers its own webhook subscriptions (see the connector schema). */
@@ -186,7 +198,12 @@ export interface CursorSpec {
 export type SourceSpec =
   | { type: 'poll'; connector: string; object: string; operation?: string; schedule: ScheduleSpec; cursor: CursorSpec }
   | { type: 'table'; connector: string; table: string; schedule: ScheduleSpec; cursor: CursorSpec }
-  | { type: 'webhook'; connector: string; object: string; events: string[]; fetch?: string };
+  | { type: 'webhook'; connector: string; object: string; events: string[]; fetch?: string }
+  | { type: 'changeEvents'; connector: string; object: string; changes?: ChangeType[]; fetch?: string };
+
+/** Change types a `changeEvents` source can process (each with its GAP_ twin); no pipeline deletes records. */
+export const CHANGE_TYPES = ['CREATE', 'UPDATE', 'UNDELETE'] as const;
+export type ChangeType = (typeof CHANGE_TYPES)[number];
 
 export type TransformSpec = { type: 'jsonata'; name?: string; expression: string } | { type: 'filter'; name?: string; expression: string };
 

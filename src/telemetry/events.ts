@@ -296,6 +296,38 @@ export const WebhookSubscriptionsFailed = defineEvent<{ tenant: string; connecti
   count() {},
 });
 
+export const ChangeStreamConnected = defineEvent<{ tenant: string; connector: string; object: string; resumed: boolean }>({
+  name: 'integration.crm.change_stream_connected',
+  fields: { tenant: 'tenant', connector: 'connector', object: 'object whose changes are read', resumed: 'whether it resumed after a stored replay id' },
+  level: 'info',
+  message: 'change stream connected',
+  count() {},
+});
+
+export const ChangeStreamDisconnected = defineEvent<{ tenant: string; connector: string; object: string; error: string; retry_in_ms: number }>({
+  name: 'integration.crm.change_stream_disconnected',
+  fields: { tenant: 'tenant', connector: 'connector', object: 'object', error: 'why, secrets scrubbed', retry_in_ms: 'wait before reconnecting' },
+  level: 'warn',
+  message: 'change stream disconnected; reconnecting from the stored replay id',
+  count() {},
+});
+
+export const ChangeStreamGap = defineEvent<{ tenant: string; connector: string; object: string; reason: string; since: string | null }>({
+  name: 'integration.crm.change_stream_gap',
+  fields: { tenant: 'tenant', connector: 'connector', object: 'object', reason: 'why the stored replay id was refused', since: 'commit time of the last event stored; changes after it may be missing until a backfill' },
+  level: 'error',
+  message: 'change stream could not resume where it stopped; it goes on from the earliest retained event, run a backfill of a polling pipeline from `since`',
+  count() {},
+});
+
+export const ChangeStreamUnlisted = defineEvent<{ tenant: string; connector: string; object: string; change_type: string; record_ids: string; at: string }>({
+  name: 'integration.crm.change_stream_unlisted',
+  fields: { tenant: 'tenant', connector: 'connector', object: 'object', change_type: 'change type (GAP_OVERFLOW)', record_ids: 'ids or wildcards as sent', at: 'commit time' },
+  level: 'warn',
+  message: 'change event names no single records (an overflow); run a backfill of a polling pipeline from `at`',
+  count() {},
+});
+
 export const RateLimitWait = defineEvent<{ tenant: string; connector: string; wait_ms: number; budget?: string }>({
   name: 'integration.crm.rate_limit_wait',
   fields: { tenant: 'tenant', connector: 'connector', wait_ms: 'time waited', budget: 'which budget (e.g. search)' },

@@ -45,7 +45,7 @@ describe('syncd validate (child process)', () => {
   it('exits 0 on the example files and says so', async () => {
     const r = await syncd(['validate', 'connectors', 'pipelines']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^✓ 19 files valid$/m);
+    expect(r.stdout).toMatch(/^✓ 20 files valid$/m);
     expect(r.stderr).toBe('');
   });
 

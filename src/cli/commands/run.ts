@@ -9,6 +9,7 @@ import type { RunnerProgress } from '../../engine/pipelineRunner.js';
 import { registerSecret, redactSecrets } from '../../telemetry/secrets.js';
 import { createLogger } from '../../telemetry/logger.js';
 import { createMetrics } from '../../telemetry/metrics.js';
+import type { ChangeStreamNotice } from '../../engine/changeEvents.js';
 import { createTelemetry, WebhookSubscriptionsFailed, WebhookSubscriptionsReconciled, type Telemetry } from '../../telemetry/events.js';
 import { createServer } from '../../server/createServer.js';
 import { inboxSink } from '../../engine/webhookIntake.js';
@@ -82,6 +83,10 @@ export async function runDaemon(given: RunArgs, io: CommandIO): Promise<number> 
       onProgress,
       ...(args.once ? {} : { telemetry }),
       onError: (pipeline, stage, err) => io.err(`syncd: ${pipeline} ${stage}: ${redactSecrets(err instanceof Error ? err.message : String(err))}\n`),
+      onChangeStream: (n) => {
+        const msg = changeStreamLine(n);
+        if (msg) io.err(`syncd: ${redactSecrets(msg)}\n`);
+      },
       ...(retainDone === 'off' ? { retention: false as const } : keepMs !== undefined ? { retention: { keepMs } } : {}),
     });
   } catch (err) {
@@ -161,6 +166,21 @@ async function serve(
   for (const r of runtime.runners) io.err(`${line(r.progress)}\n`);
   io.err(drained ? 'syncd: stopped cleanly\n' : `syncd: drain deadline of ${args.drainSeconds}s passed; unfinished writes stay in the outbox for the next run\n`);
   return 0;
+}
+
+/** What an operator should read about a change stream; a reconnect after a blip stays in the logs. */
+function changeStreamLine(n: ChangeStreamNotice): string | undefined {
+  const what = `change stream ${n.target.tenant}/${n.target.connector} ${n.target.object}`;
+  switch (n.kind) {
+    case 'connected':
+      return `${what}: connected${n.resumed ? ', resuming after the stored replay id' : ', from now on'}`;
+    case 'disconnected':
+      return `${what}: ${n.error}; reconnecting in ${Math.ceil(n.retryInMs / 1000)}s`;
+    case 'gap':
+      return `${what}: the stored replay id was refused (${n.reason}), so events after ${n.since === null ? 'the last one stored' : new Date(n.since).toISOString()} may be missing; going on from the earliest retained event. Backfill a polling pipeline of ${n.target.object} from that time: syncd backfill <pipeline> --from <time>`;
+    case 'unlisted':
+      return `${what}: a ${n.changeType} event at ${new Date(n.at).toISOString()} names no single records (${n.recordIds.join(', ')}); backfill a polling pipeline of ${n.target.object} from that time`;
+  }
 }
 
 /**

@@ -26,6 +26,7 @@ const run: CliCommand = {
     ['syncd run --pipeline quotey-deals-hubspot', 'one pipeline on the embedded store (.syncd/state.db)'],
     ['SYNCD_STORE=postgres://syncd@db/syncd syncd run', 'on PostgreSQL; start several to share the work'],
     ['syncd run --public-url https://syncd.example.com', 'receive webhooks there; Pipedrive is subscribed at start'],
+    ['syncd run --pipeline salesforce-opportunity-changes-quotey', 'Salesforce changes as they happen (Change Data Capture: set SALESFORCE_PUBSUB_URL and SALESFORCE_ORG_ID)'],
   ],
   async run(a, io) {
     const { runDaemon } = await import('./run.js');

@@ -6,7 +6,7 @@ export const SIMULATED_VENDORS = ['hubspot', 'pipedrive', 'salesforce', 'composi
 
 export async function runSimulate(args: { vendor: string; port: number; seed: number; fixtures?: string }, io: CommandIO): Promise<number> {
   const options = { port: args.port, seed: args.seed, ...(args.fixtures ? { fixturesDir: args.fixtures } : {}) };
-  let sim: { url: string; close(): Promise<void> };
+  let sim: { url: string; pubSubUrl?: string; close(): Promise<void> };
   try {
     switch (args.vendor) {
       case 'hubspot':
@@ -31,6 +31,8 @@ export async function runSimulate(args: { vendor: string; port: number; seed: nu
     throw new UserError(code === 'EADDRINUSE' ? `port ${args.port} is in use; pick another with --port` : `cannot start the ${args.vendor} simulator: ${(err as Error).message}`);
   }
   io.out(`${args.vendor} simulator listening on ${sim.url} (seed ${args.seed}); admin API under ${sim.url}/__admin; Ctrl-C stops it\n`);
+  // The Pub/Sub API is gRPC on a port of its own (SALESFORCE_PUBSUB_URL for the connector).
+  if (sim.pubSubUrl) io.out(`change events (Pub/Sub API, gRPC without TLS) on ${sim.pubSubUrl}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -20,6 +20,8 @@ export interface ExchangeContext {
   connection: string;
   baseUrl: string;
   auth: Authenticator;
+  /** Sent with every request (the connector's `headers`), under the call's own and the credentials'. */
+  headers?: Readonly<Record<string, string>>;
   budget: RateBudget;
   retry: RetryPolicy;
   timeoutMs: number;
@@ -98,7 +100,7 @@ async function attempt(ctx: ExchangeContext, call: HttpCall, onVersion: (v: numb
   const creds = await ctx.auth.credentials(call.signal);
   onVersion(creds.version);
   const url = buildUrl(creds.baseUrl ?? ctx.baseUrl, call, creds.query);
-  const headers: Record<string, string> = { accept: 'application/json', ...call.headers, ...creds.headers };
+  const headers: Record<string, string> = { accept: 'application/json', ...ctx.headers, ...call.headers, ...creds.headers };
   let payload: string | undefined;
   if (call.body !== undefined) {
     payload = JSON.stringify(call.body);

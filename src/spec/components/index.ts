@@ -13,6 +13,7 @@ import './verifiers/none.js';
 import './sources/poll.js';
 import './sources/table.js';
 import './sources/webhook.js';
+import './sources/changeEvents.js';
 import './transforms/jsonata.js';
 import './transforms/filter.js';
 import './matchers/index.js';

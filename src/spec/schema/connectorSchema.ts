@@ -126,6 +126,7 @@ const object = strictObject(
     fields: jsonata('Where the fields are in a wire record. Default: the record itself.', 'properties'),
     properties: mapOf(property, 'Properties syncd may read or write.', IDENT_PATTERN),
     operations: mapOf(operation, 'Operations on the object, by name.', IDENT_PATTERN),
+    changeTopic: text('Channel of its change events (`changeEvents`), for pipelines with a `changeEvents` source.', { examples: ['/data/OpportunityChangeEvent', '/data/Quote__ChangeEvent'] }),
   },
   ['properties', 'operations'],
   'An object (record type) of the system.',
@@ -172,11 +173,33 @@ const webhooks = strictObject(
   'Inbound webhooks from the system.',
 );
 
+const changeEvents = strictObject(
+  {
+    protocol: { enum: ['salesforce-pubsub'], description: '`salesforce-pubsub`: Change Data Capture through the Pub/Sub API (gRPC, Avro payloads).' },
+    endpoint: textOrRef('Where the stream is served; `http://` means without TLS (a local simulator).', ['https://api.pubsub.salesforce.com:7443', '${env:SALESFORCE_PUBSUB_URL}']),
+    tenantId: textOrRef('The org id, sent with every call.', ['${env:SALESFORCE_ORG_ID}']),
+    batchSize: integer('Events asked for at a time (flow control). Default: 100.', 1, 100),
+    ignoreOrigin: text(
+      "Events whose `changeOrigin` contains this text are syncd's own writes coming back and are skipped; the connector's requests must carry it (Salesforce: header `Sforce-Call-Options: client=syncd`).",
+      { examples: ['client=syncd'] },
+    ),
+  },
+  ['protocol', 'endpoint', 'tenantId'],
+  "The system's stream of record changes. `syncd run` keeps one subscription per object a `changeEvents` pipeline reads, under a lease, and stores each event in the inbox with the position to resume from.",
+);
+
 const httpSpec = {
   transport: { enum: ['http', 'sql'], default: 'http', description: '`http`: a remote API (a CRM); `sql`: a local database. Default: http.' },
   baseUrl: textOrRef('API base URL; `${env:NAME}` allowed so the same file points at a simulator.', ['https://api.hubapi.com']),
   hooks: text('Vendor hook module for quirks JSONata cannot say (`src/vendors/<name>`).', { examples: ['hubspot'] }),
   auth: unionRef('auth', 'How requests are authenticated.'),
+  headers: {
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    propertyNames: { pattern: '^[A-Za-z0-9-]+$' },
+    description: 'Headers sent with every request (an operation\'s own headers and the credentials take precedence). Not for secrets: use `auth`.',
+    examples: [{ 'Sforce-Call-Options': 'client=syncd' }],
+  },
   rateLimit,
   retry,
   timeout: duration('Per-request timeout. Default: 30s.', '30s'),
@@ -184,6 +207,7 @@ const httpSpec = {
   errorMessage: jsonata('Where the human message is in an error body.', 'message'),
   objects: mapOf(object, 'Objects of the system, by name.', IDENT_PATTERN),
   webhooks,
+  changeEvents,
   database: textOrRef('Database URL (`sql` transport): `sqlite:path` or `postgres://…`.', ['${env:QUOTEY_DATABASE_URL}']),
   tables: mapOf(table, 'Tables of the database (`sql` transport), by name.', IDENT_PATTERN),
 };

@@ -12,7 +12,7 @@ import { didYouMean } from '../suggest.js';
 import type { ConnectorDocument, PipelineDocument } from '../types.js';
 import { Reporter, type LoadedFile } from './context.js';
 import { runSchemaStage } from './schemaStage.js';
-import { buildCatalog, checkConnector, checkPipeline, type Catalog } from './references.js';
+import { buildCatalog, checkConnector, checkPipeline, checkSharedStreams, type Catalog } from './references.js';
 import { runJsonataStage } from './jsonataStage.js';
 import { checkConnectorSemantics, checkPipelineSemantics } from './semantic.js';
 
@@ -106,6 +106,7 @@ export async function validatePaths(inputs: string[], opts: ValidateOptions = {}
   const pipelines = valid.filter((f): f is LoadedFile<PipelineDocument> => f.kind === 'Pipeline');
   for (const c of connectors) checkConnector(c, reporter);
   for (const p of pipelines) checkPipeline(p, catalog, reporter);
+  checkSharedStreams(pipelines, reporter);
   for (const f of valid) runJsonataStage(f, reporter);
 
   const withErrors = new Set(reporter.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));

@@ -1,5 +1,5 @@
 /** Stage 3: names unique, and every connector, object, operation, table and property a pipeline names exists. */
-import type { ConnectorDocument, OperationKind, PipelineDocument, WebhookSubscribeSpec } from '../types.js';
+import type { ConnectorDocument, ObjectSpec, OperationKind, PipelineDocument, WebhookSubscribeSpec } from '../types.js';
 import { didYouMean } from '../suggest.js';
 import { VENDOR_HOOK_MODULES } from '../../vendors/catalog.js';
 import type { LoadedFile, Reporter } from './context.js';
@@ -94,6 +94,16 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
   const srcPath = ['spec', 'source'];
   const sc = connectorOf(src.connector, [...srcPath, 'connector']);
   let sourceFields: Set<string> | undefined;
+  // Event sources read each record the events name through a `get`.
+  const checkFetch = (obj: ObjectSpec, fetch: string | undefined): void => {
+    if (fetch !== undefined) {
+      const op = obj.operations[fetch];
+      if (!op) reporter.at(f.parsed, [...srcPath, 'fetch'], 'ref-unknown-operation', `object \`${'object' in src ? src.object : ''}\` has no operation \`${fetch}\`${didYouMean(fetch, Object.keys(obj.operations))}`);
+      else if (op.kind !== 'get') reporter.at(f.parsed, [...srcPath, 'fetch'], 'ref-operation-kind', `operation \`${fetch}\` is a \`${op.kind}\`; \`fetch\` needs a \`get\``);
+    } else if (!Object.values(obj.operations).some((o) => o.kind === 'get')) {
+      reporter.at(f.parsed, [...srcPath, 'object'], 'ref-unknown-operation', `object \`${'object' in src ? src.object : ''}\` has no \`get\` operation to read the records its events name`);
+    }
+  };
   if (sc && src.type === 'table') {
     if ((sc.spec.transport ?? 'http') !== 'sql') {
       reporter.at(f.parsed, [...srcPath, 'connector'], 'ref-operation-kind', `connector \`${src.connector}\` is not a database (\`transport: sql\`); a \`table\` source needs one`);
@@ -105,7 +115,7 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
         if (!t.columns[src.cursor.field]) reporter.at(f.parsed, [...srcPath, 'cursor', 'field'], 'ref-unknown-column', `table \`${src.table}\` has no column \`${src.cursor.field}\`${didYouMean(src.cursor.field, Object.keys(t.columns))}`);
       }
     }
-  } else if (sc && (src.type === 'poll' || src.type === 'webhook')) {
+  } else if (sc && (src.type === 'poll' || src.type === 'webhook' || src.type === 'changeEvents')) {
     const obj = sc.spec.objects?.[src.object];
     if (!obj) {
       reporter.at(f.parsed, [...srcPath, 'object'], 'ref-unknown-object', `connector \`${src.connector}\` has no object \`${src.object}\`${didYouMean(src.object, Object.keys(sc.spec.objects ?? {}))}`);
@@ -117,6 +127,10 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
         if (!op) reporter.at(f.parsed, [...srcPath, src.operation ? 'operation' : 'object'], 'ref-unknown-operation', `object \`${src.object}\` has no operation \`${opName}\`${didYouMean(opName, Object.keys(obj.operations))}`);
         else if (!READ_KINDS.has(op.kind)) reporter.at(f.parsed, [...srcPath, 'operation'], 'ref-operation-kind', `operation \`${opName}\` is a \`${op.kind}\`; a poll source needs a \`list\` or \`search\``);
         if (!obj.properties[src.cursor.field]) reporter.at(f.parsed, [...srcPath, 'cursor', 'field'], 'ref-unknown-property', `object \`${src.object}\` has no property \`${src.cursor.field}\`${didYouMean(src.cursor.field, Object.keys(obj.properties))}`);
+      } else if (src.type === 'changeEvents') {
+        if (!sc.spec.changeEvents) reporter.at(f.parsed, [...srcPath, 'connector'], 'change-events-unsupported', `connector \`${src.connector}\` declares no \`changeEvents\`, so it cannot feed a changeEvents source`);
+        else if (!obj.changeTopic) reporter.at(f.parsed, [...srcPath, 'object'], 'change-events-unsupported', `object \`${src.object}\` of \`${src.connector}\` declares no \`changeTopic\` to read its changes from`);
+        else checkFetch(obj, src.fetch);
       } else {
         if (!sc.spec.webhooks) reporter.at(f.parsed, [...srcPath, 'connector'], 'webhook-unsupported', `connector \`${src.connector}\` declares no \`webhooks\`, so it cannot feed a webhook source`);
         // The subscriptions `syncd run` registers deliver only the connector's events; another
@@ -129,7 +143,7 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
             }
           });
         }
-        if (src.fetch && !obj.operations[src.fetch]) reporter.at(f.parsed, [...srcPath, 'fetch'], 'ref-unknown-operation', `object \`${src.object}\` has no operation \`${src.fetch}\``);
+        if (sc.spec.webhooks) checkFetch(obj, src.fetch);
       }
     }
   }
@@ -202,6 +216,27 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
  * CRM id: that pipeline must be among the files, link its records to the CRM this pipeline writes
  * to, and this pipeline must write from a local table to a CRM (a CRM id is what it resolves to).
  */
+/**
+ * Each inbox event is claimed and completed by one pipeline: two pipelines reading the webhooks of
+ * one connector, or the changes of one object, would each see only part of the events.
+ */
+export function checkSharedStreams(pipelines: readonly LoadedFile<PipelineDocument>[], reporter: Reporter): void {
+  const first = new Map<string, LoadedFile<PipelineDocument>>();
+  for (const f of [...pipelines].sort((a, b) => a.parsed.file.localeCompare(b.parsed.file))) {
+    const src = f.doc.spec?.source;
+    if (!src || (src.type !== 'webhook' && src.type !== 'changeEvents')) continue;
+    const key = src.type === 'webhook' ? `webhooks of \`${src.connector}\`` : `changes of \`${src.connector}\` ${src.object}`;
+    const other = first.get(key);
+    if (!other) {
+      first.set(key, f);
+      continue;
+    }
+    reporter.at(f.parsed, ['spec', 'source', 'connector'], 'source-shared', `pipeline \`${other.doc.metadata.name}\` (${other.parsed.file}) already reads the ${key}; each event is processed by one pipeline, so the two would split them`, {
+      hint: src.type === 'webhook' ? 'read every event type of the connector in one pipeline' : 'read the object in one pipeline',
+    });
+  }
+}
+
 function checkReference(f: LoadedFile<PipelineDocument>, catalog: Catalog, reference: string, path: Array<string | number>, reporter: Reporter): void {
   const referenced = catalog.pipelines.get(reference)?.doc;
   if (!referenced) {

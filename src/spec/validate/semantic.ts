@@ -25,6 +25,10 @@ export function checkConnectorSemantics(f: LoadedFile<ConnectorDocument>, report
       });
     }
   }
+  // The Pub/Sub API authenticates each call with the connection's OAuth access token.
+  if (spec.changeEvents && spec.auth && spec.auth.type !== 'oauth2' && spec.auth.type !== 'bearer') {
+    reporter.at(f.parsed, ['spec', 'changeEvents', 'protocol'], 'change-events-unsupported', `\`${spec.changeEvents.protocol}\` streams are opened with an access token; \`auth.type: ${spec.auth.type}\` has none (use oauth2 or bearer)`);
+  }
   if (spec.webhooks?.verify.type === 'none') {
     reporter.at(f.parsed, ['spec', 'webhooks', 'verify', 'type'], 'webhook-unsupported', 'webhook deliveries are not verified: anyone who can reach the port can inject events', { severity: 'warning' });
   }

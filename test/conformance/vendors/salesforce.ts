@@ -22,6 +22,8 @@ export const salesforce: VendorCase = {
         SALESFORCE_CLIENT_ID: sim.config.clientId,
         SALESFORCE_CLIENT_SECRET: sim.config.clientSecret,
         SALESFORCE_REFRESH_TOKEN: sim.config.refreshToken,
+        SALESFORCE_PUBSUB_URL: sim.pubSubUrl,
+        SALESFORCE_ORG_ID: sim.config.orgId,
       },
       connection: { id: 'conformance-salesforce' },
       front: sim,

@@ -1,0 +1,25 @@
+import { registerComponent } from '../registry.js';
+import { name, text } from '../fragments.js';
+import { CHANGE_TYPES } from '../../types.js';
+
+export const changeEventsSource = registerComponent({
+  kind: 'source',
+  type: 'changeEvents',
+  summary:
+    "Record changes the connector streams (`changeEvents`, e.g. Salesforce Change Data Capture). Each event is stored in the inbox together with the position to resume from; the record is then read through the object's `get`, so a gap event (values left out) is handled like any other.",
+  properties: {
+    connector: name('Connector whose change stream is read.'),
+    object: text('Object whose changes are read; it must declare `changeTopic`.', { examples: ['Opportunity'] }),
+    changes: {
+      type: 'array',
+      items: { enum: [...CHANGE_TYPES] },
+      minItems: 1,
+      uniqueItems: true,
+      description: 'Change types to process (a GAP_ event counts as its type). Default: CREATE, UPDATE, UNDELETE.',
+      examples: [['CREATE', 'UPDATE']],
+    },
+    fetch: text('Operation that reads the changed record. Default: the object\'s `get` operation.', { examples: ['get'] }),
+  },
+  required: ['connector', 'object'],
+  example: { type: 'changeEvents', connector: 'salesforce', object: 'Opportunity', changes: ['CREATE', 'UPDATE'] },
+});

@@ -1,0 +1,176 @@
+/**
+ * Opportunity changes reach Quotey through Salesforce Change Data Capture (the shipped
+ * `salesforce-opportunity-changes-quotey` pipeline and connector), spoken over gRPC to the
+ * simulator's Pub/Sub API: live changes, a restart that resumes after the stored replay id, a
+ * dropped stream, an expired session, a replay id past the retention, and two workers sharing one
+ * stream. Both stores.
+ */
+import type { Knex } from 'knex';
+import { Runtime, type RuntimeOptions } from '../../src/engine/runtime.js';
+import { loadProject } from '../../src/engine/project.js';
+import type { ChangeStreamNotice } from '../../src/engine/changeEvents.js';
+import { startSalesforceSimulator, type RunningSalesforceSimulator } from '../../src/simulators/salesforce/index.js';
+import { tables } from '../../src/state/tables.js';
+import { callJson } from '../conformance/support/http.js';
+import { backends, prepareBackend, type Backend, type BackendUrls } from './support/backends.js';
+import { waitFor } from './support/daemon.js';
+import { createQuoteyQuotes, openLocal } from './support/localDb.js';
+
+const SPECS = ['connectors/quotey.yaml', 'connectors/salesforce.yaml', 'pipelines/salesforce-opportunity-changes-quotey.yaml'];
+const PIPELINE = 'salesforce-opportunity-changes-quotey';
+const INBOX = 'salesforce:Opportunity';
+
+describe.each(backends)('Salesforce change events → Quotey (%s store)', (backend: Backend) => {
+  let urls: BackendUrls;
+  let sim: RunningSalesforceSimulator;
+  let quotey: Knex;
+  let opportunity: string;
+  const notices: ChangeStreamNotice[] = [];
+  const running = new Set<Runtime>();
+
+  const admin = <T>(method: string, route: string, body?: unknown) => callJson<T>(`${sim.url}/__admin/${route}`, { method, ...(body === undefined ? {} : { body }) });
+  const quote = async (id: string) => (await quotey('quotes').where({ id }).first()) as Record<string, unknown>;
+  const start = async (opts: Partial<RuntimeOptions> = {}): Promise<Runtime> => {
+    const rt = await Runtime.create({
+      project: await loadProject(SPECS),
+      store: urls.store,
+      env: {
+        QUOTEY_DATABASE_URL: urls.local,
+        SALESFORCE_LOGIN_URL: sim.url,
+        SALESFORCE_INSTANCE_URL: sim.url,
+        SALESFORCE_CLIENT_ID: sim.config.clientId,
+        SALESFORCE_CLIENT_SECRET: sim.config.clientSecret,
+        SALESFORCE_REFRESH_TOKEN: sim.config.refreshToken,
+        SALESFORCE_PUBSUB_URL: sim.pubSubUrl,
+        SALESFORCE_ORG_ID: sim.config.orgId,
+        SYNCD_SECRET_KEY: urls.secretKey,
+      },
+      changeStreams: { leaseMs: 1_500, standbyMs: 100 },
+      onChangeStream: (n) => notices.push(n),
+      retention: false,
+      ...opts,
+    });
+    rt.start();
+    running.add(rt);
+    return rt;
+  };
+  const stop = async (rt: Runtime): Promise<void> => {
+    running.delete(rt);
+    await rt.stop(5_000);
+  };
+  const connected = (since: number) => waitFor('the change stream to connect', () => notices.slice(since).some((n) => n.kind === 'connected') && sim.pubSub.openStreams() > 0, 10_000);
+  const inboxRows = async (rt: Runtime) => rt.store.knex(tables.webhookInbox).where({ connection: INBOX }).select('event_id', 'event_type', 'status');
+  const stageIs = (id: string, stage: string) => waitFor(`quote ${id} at stage ${stage}`, async () => (await quote(id)).deal_stage === stage, 10_000);
+
+  beforeAll(async () => {
+    urls = await prepareBackend(backend, 'syncd_sf_changes');
+    sim = await startSalesforceSimulator({ config: { rotateRefreshTokens: true, pubSubKeepAliveMs: 200 } });
+    quotey = openLocal(urls.local);
+    await createQuoteyQuotes(quotey);
+    await quotey('quotes').insert([
+      { id: 'Q-7', version: 1, title: 'Fleet renewal', state: 'sent', total: 1000, currency: 'EUR', updated_at: '2026-03-01T10:00:00.000Z' },
+      { id: 'Q-9', version: 1, title: 'Pilot', state: 'sent', total: 50, currency: 'EUR', updated_at: '2026-03-01T10:00:00.000Z' },
+    ]);
+  });
+
+  afterAll(async () => {
+    for (const rt of running) await rt.stop(5_000);
+    await quotey?.destroy();
+    await sim?.close();
+    await urls?.cleanup();
+  });
+
+  it('brings an opportunity created and then edited in Salesforce to its quote within seconds, without polling', async () => {
+    const rt = await start();
+    await connected(0);
+    expect(notices.find((n) => n.kind === 'connected')).toMatchObject({ resumed: false, target: { object: 'Opportunity', topic: '/data/OpportunityChangeEvent' } });
+    opportunity = (await admin<{ Id: string }>('POST', 'records/Opportunity', { Name: 'Fleet renewal', StageName: 'Prospecting', CloseDate: '2026-05-31', Quotey_Quote_Id__c: 'Q-7' })).Id;
+    await stageIs('Q-7', 'Prospecting');
+    expect(await quote('Q-7')).toMatchObject({ crm_ref: opportunity, close_date: '2026-05-31' });
+    await admin('PATCH', `records/Opportunity/${opportunity}`, { StageName: 'Negotiation/Review' });
+    await stageIs('Q-7', 'Negotiation/Review');
+    // One inbox row per change, each processed; no poll ran (the source has no schedule to poll).
+    await waitFor('the inbox to be processed', async () => (await inboxRows(rt)).every((r) => r.status === 'done'), 5_000);
+    expect((await inboxRows(rt)).map((r) => r.event_type).sort()).toEqual(['Opportunity.CREATE', 'Opportunity.UPDATE']);
+    await stop(rt);
+  });
+
+  it('resumes after the stored replay id on restart: changes made while stopped arrive, none twice', async () => {
+    // Stopped: Salesforce keeps the events.
+    await admin('PATCH', `records/Opportunity/${opportunity}`, { StageName: 'Closed Won' });
+    await admin('PATCH', `records/Opportunity/${opportunity}`, { CloseDate: '2026-04-30' });
+    const before = notices.length;
+    const rt = await start();
+    await connected(before);
+    expect(notices.slice(before).find((n) => n.kind === 'connected')).toMatchObject({ resumed: true });
+    await waitFor('the close date', async () => (await quote('Q-7')).close_date === '2026-04-30', 10_000);
+    expect(await quote('Q-7')).toMatchObject({ deal_stage: 'Closed Won', crm_ref: opportunity });
+    const rows = await inboxRows(rt);
+    // Every Opportunity event Salesforce retains is in the inbox exactly once.
+    const retained = sim.pubSub.retainedEvents().filter((e) => e.entityName === 'Opportunity').flatMap((e) => e.recordIds.map((id) => `${e.eventId}:${id}`));
+    expect(rows.map((r) => r.event_id).sort()).toEqual(retained.sort());
+    expect(rows).toHaveLength(4);
+    await stop(rt);
+  });
+
+  it('reconnects after the stream is dropped and after the session expires, losing nothing', async () => {
+    const rt = await start();
+    await connected(notices.length - 1);
+    const before = notices.length;
+    expect(sim.pubSub.dropStreams()).toBe(1);
+    await admin('PATCH', `records/Opportunity/${opportunity}`, { StageName: 'Dropped Stream' });
+    await stageIs('Q-7', 'Dropped Stream');
+    expect(notices.slice(before).map((n) => n.kind)).toContain('disconnected');
+    // Every access token expires: the next fetch is refused, the session is refreshed (the
+    // refresh token rotates), and the stream reopens after the last stored event.
+    sim.setFaults({ expireTokens: true });
+    await admin('PATCH', `records/Opportunity/${opportunity}`, { StageName: 'Expired Session' });
+    await stageIs('Q-7', 'Expired Session');
+    await admin('PATCH', `records/Opportunity/${opportunity}`, { StageName: 'After Refresh' });
+    await stageIs('Q-7', 'After Refresh');
+    const ids = (await inboxRows(rt)).map((r) => r.event_id);
+    expect(new Set(ids).size).toBe(ids.length);
+    await stop(rt);
+  });
+
+  it('reports a gap when the stored replay id is past the retention, with the time to backfill from, and goes on', async () => {
+    await admin('PATCH', `records/Opportunity/${opportunity}`, { StageName: 'Lost While Down' });
+    // Beyond the 72 hours: every event so far is gone, the stored replay id with them.
+    sim.pubSub.purgeEventsBefore(Date.now() + 86_400_000 * 365);
+    await admin('PATCH', `records/Opportunity/${opportunity}`, { CloseDate: '2026-08-31' });
+    const before = notices.length;
+    const rt = await start();
+    await waitFor('the gap report', () => notices.slice(before).some((n) => n.kind === 'gap'), 10_000);
+    const gap = notices.slice(before).find((n) => n.kind === 'gap');
+    expect(gap).toMatchObject({ reason: 'replay-id-invalid', since: expect.any(Number) });
+    // From the earliest retained event on: the later change arrives. The record is read whole,
+    // so the purged change of this record comes with it; a record not changed again would wait
+    // for the backfill the gap report asks for.
+    await waitFor('the close date after the gap', async () => (await quote('Q-7')).close_date === '2026-08-31', 10_000);
+    expect((await quote('Q-7')).deal_stage).toBe('Lost While Down');
+    await stop(rt);
+  });
+
+  it('keeps one stream for two workers sharing the store; when its holder stops, the other resumes it', async () => {
+    const a = await start({ worker: 'worker-a' });
+    const b = await start({ worker: 'worker-b' });
+    await waitFor('one stream', () => sim.pubSub.openStreams() === 1, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sim.pubSub.openStreams()).toBe(1);
+    const lease = await a.store.knex(tables.leases).where({ name: 'changes:salesforce:Opportunity' }).first();
+    const [holding, standing] = lease.holder === 'worker-a' ? [a, b] : [b, a];
+    const other = (await admin<{ Id: string }>('POST', 'records/Opportunity', { Name: 'Pilot', StageName: 'Qualification', CloseDate: '2026-06-30', Quotey_Quote_Id__c: 'Q-9' })).Id;
+    await stageIs('Q-9', 'Qualification');
+    await stop(holding);
+    await admin('PATCH', `records/Opportunity/${other}`, { StageName: 'Proposal' });
+    await stageIs('Q-9', 'Proposal');
+    expect(await quote('Q-9')).toMatchObject({ crm_ref: other });
+    await stop(standing);
+  });
+
+  it('names no secret in what it reports', () => {
+    const text = JSON.stringify(notices);
+    for (const secret of [sim.config.clientSecret, sim.config.refreshToken]) expect(text).not.toContain(secret);
+    expect(text).not.toMatch(/![A-Za-z0-9._-]{20,}/);
+  });
+});
