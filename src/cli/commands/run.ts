@@ -175,7 +175,7 @@ function changeStreamLine(n: ChangeStreamNotice): string | undefined {
     case 'connected':
       return `${what}: connected${n.resumed ? ', resuming after the stored replay id' : ', from now on'}`;
     case 'disconnected':
-      return `${what}: ${n.error}; reconnecting in ${Math.ceil(n.retryInMs / 1000)}s`;
+      return `${what}: ${n.error.replace(/\.+$/, '')}; reconnecting in ${Math.ceil(n.retryInMs / 1000)}s`;
     case 'gap':
       return `${what}: the stored replay id was refused (${n.reason}), so events after ${n.since === null ? 'the last one stored' : new Date(n.since).toISOString()} may be missing; going on from the earliest retained event. Backfill a polling pipeline of ${n.target.object} from that time: syncd backfill <pipeline> --from <time>`;
     case 'unlisted':
