@@ -9,6 +9,7 @@ import { startSalesforceSimulator, type RunningSalesforceSimulator } from '../..
 import { prepareBackend, type BackendUrls } from './support/backends.js';
 import { startDaemon, waitFor, type Daemon } from './support/daemon.js';
 import { createQuoteyQuotes, openLocal } from './support/localDb.js';
+import { salesforceEnv } from '../support/salesforceEnv.js';
 
 const SPECS = ['connectors/quotey.yaml', 'connectors/salesforce.yaml', 'pipelines/salesforce-opportunity-changes-quotey.yaml'];
 const CLIENT_SECRET = 'planted-client-secret-3b9e1c';
@@ -39,13 +40,7 @@ describe('syncd run with a Salesforce change stream', () => {
       urls,
       {
         QUOTEY_DATABASE_URL: urls.local,
-        SALESFORCE_LOGIN_URL: sim.url,
-        SALESFORCE_INSTANCE_URL: sim.url,
-        SALESFORCE_CLIENT_ID: sim.config.clientId,
-        SALESFORCE_CLIENT_SECRET: CLIENT_SECRET,
-        SALESFORCE_REFRESH_TOKEN: REFRESH_TOKEN,
-        SALESFORCE_PUBSUB_URL: sim.pubSubUrl,
-        SALESFORCE_ORG_ID: sim.config.orgId,
+        ...salesforceEnv(sim, { clientSecret: CLIENT_SECRET, refreshToken: REFRESH_TOKEN }),
       },
       [],
       SPECS,

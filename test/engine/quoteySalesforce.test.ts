@@ -18,6 +18,7 @@ import { findLinkByLocal, type Link } from '../../src/state/links.js';
 import { listReconciliationItems } from '../../src/state/reconciliation.js';
 import { callJson } from '../conformance/support/http.js';
 import { createQuoteyQuotes, openLocal } from './support/localDb.js';
+import { salesforceEnv } from '../support/salesforceEnv.js';
 
 const SPECS = ['connectors/quotey.yaml', 'connectors/salesforce.yaml', 'pipelines/salesforce-opportunities-quotey.yaml', 'pipelines/quotey-quotes-salesforce.yaml'];
 const QUOTES = { connector: 'salesforce', object: 'Quote__c' };
@@ -58,11 +59,7 @@ describe('Quotey ↔ Salesforce opportunities and quotes', () => {
       store: path.join(dir, 'state.db'),
       env: {
         QUOTEY_DATABASE_URL: quoteyUrl,
-        SALESFORCE_LOGIN_URL: sim.url,
-        SALESFORCE_INSTANCE_URL: sim.url,
-        SALESFORCE_CLIENT_ID: sim.config.clientId,
-        SALESFORCE_CLIENT_SECRET: sim.config.clientSecret,
-        SALESFORCE_REFRESH_TOKEN: sim.config.refreshToken,
+        ...salesforceEnv(sim),
         SYNCD_SECRET_KEY: randomBytes(32).toString('base64'),
       },
     });

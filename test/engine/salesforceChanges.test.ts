@@ -15,6 +15,7 @@ import { callJson } from '../conformance/support/http.js';
 import { backends, prepareBackend, type Backend, type BackendUrls } from './support/backends.js';
 import { waitFor } from './support/daemon.js';
 import { createQuoteyQuotes, openLocal } from './support/localDb.js';
+import { salesforceEnv } from '../support/salesforceEnv.js';
 
 const SPECS = ['connectors/quotey.yaml', 'connectors/salesforce.yaml', 'pipelines/salesforce-opportunity-changes-quotey.yaml'];
 const PIPELINE = 'salesforce-opportunity-changes-quotey';
@@ -36,13 +37,7 @@ describe.each(backends)('Salesforce change events → Quotey (%s store)', (backe
       store: urls.store,
       env: {
         QUOTEY_DATABASE_URL: urls.local,
-        SALESFORCE_LOGIN_URL: sim.url,
-        SALESFORCE_INSTANCE_URL: sim.url,
-        SALESFORCE_CLIENT_ID: sim.config.clientId,
-        SALESFORCE_CLIENT_SECRET: sim.config.clientSecret,
-        SALESFORCE_REFRESH_TOKEN: sim.config.refreshToken,
-        SALESFORCE_PUBSUB_URL: sim.pubSubUrl,
-        SALESFORCE_ORG_ID: sim.config.orgId,
+        ...salesforceEnv(sim),
         SYNCD_SECRET_KEY: urls.secretKey,
       },
       changeStreams: { leaseMs: 1_500, standbyMs: 100 },

@@ -2,6 +2,7 @@
 import { startSalesforceSimulator } from '../../../src/simulators/salesforce/index.js';
 import { callJson } from '../support/http.js';
 import type { Ctx, VendorCase } from './types.js';
+import { salesforceEnv } from '../../support/salesforceEnv.js';
 
 async function opportunity({ h }: Ctx, index: number): Promise<string> {
   const { records } = await callJson<{ records: Array<{ Id: string }> }>(`${h.front.url}/__admin/records/Opportunity`);
@@ -17,13 +18,7 @@ export const salesforce: VendorCase = {
     const sim = await startSalesforceSimulator({ config: { rotateRefreshTokens: true } });
     return {
       env: {
-        SALESFORCE_LOGIN_URL: sim.url,
-        SALESFORCE_INSTANCE_URL: sim.url,
-        SALESFORCE_CLIENT_ID: sim.config.clientId,
-        SALESFORCE_CLIENT_SECRET: sim.config.clientSecret,
-        SALESFORCE_REFRESH_TOKEN: sim.config.refreshToken,
-        SALESFORCE_PUBSUB_URL: sim.pubSubUrl,
-        SALESFORCE_ORG_ID: sim.config.orgId,
+        ...salesforceEnv(sim),
       },
       connection: { id: 'conformance-salesforce' },
       front: sim,

@@ -16,6 +16,7 @@ import {
   type TopicInfo,
 } from '../../../src/vendors/salesforce/pubsub/protocol.js';
 import type { RunningSalesforceSimulator } from '../../../src/simulators/salesforce/index.js';
+import type { ChangeEventHeader } from '../../../src/simulators/salesforce/pubsub/avroSchema.js';
 
 export function pubSubClient(sim: RunningSalesforceSimulator): PubSubClient {
   const { Client } = pubSubService();
@@ -147,20 +148,8 @@ export function subscribe(client: PubSubClient, md: grpc.Metadata, first: FetchR
 export interface DecodedEvent {
   schemaName: string;
   fieldNames: string[];
-  header: {
-    entityName: string;
-    recordIds: string[];
-    changeType: string;
-    changeOrigin: string;
-    transactionKey: string;
-    sequenceNumber: number;
-    commitTimestamp: number;
-    commitNumber: number;
-    commitUser: string;
-    nulledFields: string[];
-    diffFields: string[];
-    changedFields: string[];
-  };
+  /** As the simulator encodes it, with the change type read as a plain string. */
+  header: Omit<ChangeEventHeader, 'changeType'> & { changeType: string };
   body: Record<string, unknown>;
 }
 
