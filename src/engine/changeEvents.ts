@@ -117,7 +117,6 @@ async function follow(t: ChangeStreamTarget, opts: ChangeStreamOptions, signal: 
       session: (s) => session(t.client, s),
       unauthorized: (version, s) => t.client.authenticator.unauthorized(version, s),
       onBatch: async (events, latest) => {
-        if (latest.length === 0) return;
         const rows = inboxEvents(t, events, (e) => opts.onNotice({ kind: 'unlisted', target: name, changeType: e.changeType, recordIds: e.recordIds, at: e.commitTimestamp }));
         const at = events.reduce<number | null>((m, e) => (e.commitTimestamp ? Math.max(m ?? 0, e.commitTimestamp) : m), lastAt);
         await scope.transaction(async (tx) => {

@@ -31,7 +31,7 @@ describe.each(backends)('Salesforce change events → Quotey (%s store)', (backe
 
   const admin = <T>(method: string, route: string, body?: unknown) => callJson<T>(`${sim.url}/__admin/${route}`, { method, ...(body === undefined ? {} : { body }) });
   const quote = async (id: string) => (await quotey('quotes').where({ id }).first()) as Record<string, unknown>;
-  const start = async (opts: Partial<RuntimeOptions> = {}): Promise<Runtime> => {
+  const start = async (opts: Partial<RuntimeOptions> = {}, envOverride: Record<string, string> = {}): Promise<Runtime> => {
     const rt = await Runtime.create({
       project: await loadProject(SPECS),
       store: urls.store,
@@ -39,6 +39,7 @@ describe.each(backends)('Salesforce change events → Quotey (%s store)', (backe
         QUOTEY_DATABASE_URL: urls.local,
         ...salesforceEnv(sim),
         SYNCD_SECRET_KEY: urls.secretKey,
+        ...envOverride,
       },
       changeStreams: { leaseMs: 1_500, standbyMs: 100 },
       onChangeStream: (n) => notices.push(n),
@@ -161,6 +162,18 @@ describe.each(backends)('Salesforce change events → Quotey (%s store)', (backe
     await stageIs('Q-9', 'Proposal');
     expect(await quote('Q-9')).toMatchObject({ crm_ref: other });
     await stop(standing);
+  });
+
+  it('reports a stream its org refuses (a wrong org id) and retries it with backoff, not in a loop', async () => {
+    const before = notices.length;
+    const rt = await start({}, { SALESFORCE_ORG_ID: '00D000000000000AAA' });
+    await waitFor('the refusal', () => notices.slice(before).some((n) => n.kind === 'disconnected'), 10_000);
+    const refusal = notices.slice(before).find((n) => n.kind === 'disconnected');
+    expect(refusal).toMatchObject({ error: expect.stringContaining('UNAUTHENTICATED'), retryInMs: expect.any(Number) });
+    await new Promise((r) => setTimeout(r, 1_000));
+    // Backoff from 1 s: a few attempts at most, each reported.
+    expect(notices.slice(before).filter((n) => n.kind === 'disconnected').length).toBeLessThanOrEqual(4);
+    await stop(rt);
   });
 
   it('names no secret in what it reports', () => {

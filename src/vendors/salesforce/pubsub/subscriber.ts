@@ -162,6 +162,9 @@ export async function runSubscription(opts: SubscriptionOptions, signal: AbortSi
   let failures = 0;
   // Set when the stored replay id was refused: read everything still retained instead of LATEST.
   let earliest = false;
+  // A refused session is refreshed once and retried at once; refused again before any batch, it
+  // is a lasting refusal (a wrong org id, a revoked user) and waits its backoff like any failure.
+  let refreshedSinceProgress = false;
   try {
     while (!signal.aborted) {
       let session: PubSubSession;
@@ -178,10 +181,14 @@ export async function runSubscription(opts: SubscriptionOptions, signal: AbortSi
       const outcome = await stream(client, opts, session, replayId, batchSize, signal, (id) => {
         replayId = id;
         failures = 0;
+        refreshedSinceProgress = false;
       });
       if (outcome === 'aborted') return;
       const err = outcome;
-      if (err.status === grpc.status.UNAUTHENTICATED && (await opts.unauthorized(session.version, signal).catch(() => false))) continue;
+      if (err.status === grpc.status.UNAUTHENTICATED && !refreshedSinceProgress) {
+        refreshedSinceProgress = true;
+        if (await opts.unauthorized(session.version, signal).catch(() => false)) continue;
+      }
       if (err.errorCode === ERROR_CODES.replayIdInvalid || err.errorCode === ERROR_CODES.replayIdCorrupted) {
         if (replayId !== undefined) {
           opts.onGap({ reason: err.errorCode === ERROR_CODES.replayIdInvalid ? 'replay-id-invalid' : 'replay-id-corrupted', message: err.message });
@@ -229,8 +236,12 @@ export async function runSubscription(opts: SubscriptionOptions, signal: AbortSi
           if (settled) return;
           try {
             const events = await Promise.all(res.events.map((e) => decoder.decode(e)));
-            await o.onBatch(events, res.latest_replay_id);
-            if (res.latest_replay_id.length > 0) advanced(res.latest_replay_id);
+            // The response's latest id covers every event it carries; the last event's id is as good.
+            const resumeAt = res.latest_replay_id.length > 0 ? res.latest_replay_id : events.at(-1)?.replayId;
+            if (resumeAt) {
+              await o.onBatch(events, resumeAt);
+              advanced(resumeAt);
+            }
             earliest = false;
             if (res.events.length > 0 && res.pending_num_requested === 0 && !settled) call.write({ num_requested: n });
           } catch (err) {
