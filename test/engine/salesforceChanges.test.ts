@@ -16,8 +16,10 @@ import { backends, prepareBackend, type Backend, type BackendUrls } from './supp
 import { waitFor } from './support/daemon.js';
 import { createQuoteyQuotes, openLocal } from './support/localDb.js';
 import { salesforceEnv } from '../support/salesforceEnv.js';
+import { listReconciliationItems } from '../../src/state/reconciliation.js';
 
-const SPECS = ['connectors/quotey.yaml', 'connectors/salesforce.yaml', 'pipelines/salesforce-opportunity-changes-quotey.yaml'];
+const SPECS = ['connectors/quotey.yaml', 'connectors/salesforce.yaml', 'pipelines/salesforce-opportunity-changes-quotey.yaml', 'pipelines/salesforce-opportunities-quotey.yaml'];
+const POLLING = 'salesforce-opportunities-quotey';
 const PIPELINE = 'salesforce-opportunity-changes-quotey';
 const INBOX = 'salesforce:Opportunity';
 
@@ -41,6 +43,7 @@ describe.each(backends)('Salesforce change events → Quotey (%s store)', (backe
         SYNCD_SECRET_KEY: urls.secretKey,
         ...envOverride,
       },
+      pipelines: [PIPELINE],
       changeStreams: { leaseMs: 1_500, standbyMs: 100 },
       onChangeStream: (n) => notices.push(n),
       retention: false,
@@ -89,6 +92,21 @@ describe.each(backends)('Salesforce change events → Quotey (%s store)', (backe
     await waitFor('the inbox to be processed', async () => (await inboxRows(rt)).every((r) => r.status === 'done'), 5_000);
     expect((await inboxRows(rt)).map((r) => r.event_type).sort()).toEqual(['Opportunity.CREATE', 'Opportunity.UPDATE']);
     await stop(rt);
+  });
+
+  it('lets the polling fallback run beside it: what the stream wrote is not written again, and nothing conflicts', async () => {
+    const rt = await Runtime.create({ project: await loadProject(SPECS), store: urls.store, env: { QUOTEY_DATABASE_URL: urls.local, ...salesforceEnv(sim), SYNCD_SECRET_KEY: urls.secretKey }, pipelines: [POLLING], retention: false });
+    try {
+      const before = await quote('Q-7');
+      const runner = rt.runners.find((r) => r.progress.pipeline === POLLING);
+      expect(await runner?.runOnce()).toBe(true);
+      // The poll reads Q-7's opportunity (and the org's fixture one, which names no quote).
+      expect(runner?.progress).toMatchObject({ written: 0, rejected: 0 });
+      expect(await quote('Q-7')).toEqual(before);
+      expect(await listReconciliationItems(rt.store.forTenant('default'), {})).toEqual([]);
+    } finally {
+      await rt.close();
+    }
   });
 
   it('resumes after the stored replay id on restart: changes made while stopped arrive, none twice', async () => {
