@@ -4,10 +4,13 @@
  * claim and index with it. Every `everyMs`, one worker per tenant (the `retention` lease) turns the
  * done rows older than `keepMs` into audit rows of their own (`purgeDone`) and deletes them and
  * their attempts, a bounded batch per transaction, so the trail stays whole and no transaction
- * holds the store for long.
+ * holds the store for long. The same pass deletes inbox events processed before the retention
+ * (and never sooner than `INBOX_MIN_KEEP_MS`, which outlasts vendors' redeliveries and Salesforce's
+ * 72-hour replay, so that the inbox still recognises a repeated event).
  */
 import { acquireLease, releaseLease } from '../state/leases.js';
 import { purgeDone } from '../state/outbox/queries.js';
+import { purgeProcessedEvents } from '../state/webhookInbox.js';
 import type { Store } from '../state/store.js';
 
 export interface RetentionOptions {
@@ -18,6 +21,8 @@ export interface RetentionOptions {
   /** Rows per transaction. Default: 2,000. */
   batch?: number;
   onPurged?: (tenant: string, rows: number) => void;
+  /** Inbox events deleted in a pass, when any were. */
+  onInboxPurged?: (tenant: string, events: number) => void;
   onError?: (tenant: string, err: unknown) => void;
 }
 
@@ -27,6 +32,8 @@ export interface RetentionHandle {
 }
 
 const LEASE = 'retention';
+/** Four days: longer than Salesforce keeps change events (72 hours) and than vendors retry webhooks. */
+export const INBOX_MIN_KEEP_MS = 4 * 86_400_000;
 
 export function startRetention(store: Store, tenants: readonly string[], worker: string, opts: RetentionOptions): RetentionHandle {
   const everyMs = opts.everyMs ?? 600_000;
@@ -50,6 +57,14 @@ export function startRetention(store: Store, tenants: readonly string[], worker:
             if (n < batch || stopped) break;
           }
           if (purged > 0) opts.onPurged?.(tenant, purged);
+          const inboxBefore = scope.now() - Math.max(opts.keepMs, INBOX_MIN_KEEP_MS);
+          let events = 0;
+          for (;;) {
+            const n = await purgeProcessedEvents(scope, inboxBefore, batch);
+            events += n;
+            if (n < batch || stopped) break;
+          }
+          if (events > 0) opts.onInboxPurged?.(tenant, events);
         } finally {
           await releaseLease(scope, LEASE, worker);
         }

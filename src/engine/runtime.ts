@@ -32,7 +32,7 @@ import { startRetention, type RetentionHandle, type RetentionOptions } from './r
 import type { WebhookConnectionConfig } from '../server/webhooks/connections.js';
 import { webhookPath } from '../server/webhooks/route.js';
 import { keepSubscriptions, type SubscriptionKeeperOptions, type SubscriptionTarget } from './webhookSubscriptions.js';
-import { ChangeStreamDisconnected, ChangeStreamGap, ChangeStreamUnlisted, ChangeStreamConnected, OutboxPurged, type Telemetry } from '../telemetry/events.js';
+import { ChangeStreamDisconnected, ChangeStreamGap, ChangeStreamUnlisted, ChangeStreamConnected, InboxPurged, OutboxPurged, type Telemetry } from '../telemetry/events.js';
 import { changeEventTypes, changeInbox, followChangeStreams, type ChangeStreamNotice, type ChangeStreamOptions, type ChangeStreamTarget } from './changeEvents.js';
 import { CHANGE_TYPES } from '../spec/types.js';
 
@@ -373,6 +373,7 @@ export class Runtime {
       this.retention = startRetention(this.store, this.opts.tenants ?? ['default'], this.worker, {
         ...retention,
         onPurged: (tenant, rows) => telemetry?.emit(OutboxPurged, { tenant, rows, keep_ms: retention.keepMs }),
+        onInboxPurged: (tenant, events) => telemetry?.emit(InboxPurged, { tenant, events }),
         onError: (tenant, err) => this.opts.onError?.(`retention [${tenant}]`, 'purge', err),
       });
     }

@@ -133,6 +133,20 @@ export async function failEvent(scope: Scope, id: number, error: string, delayMs
   return n > 0;
 }
 
+/**
+ * Deletes events processed before `before`, oldest first (at most `limit`), and returns how many.
+ * A vendor's redelivery of a deleted event would be accepted again, so callers keep events longer
+ * than any vendor retries or replays them. Failed events stay for an operator to see.
+ */
+export async function purgeProcessedEvents(scope: Scope, before: number, limit: number): Promise<number> {
+  const ids = (
+    await scope.db(tables.webhookInbox).where({ tenant: scope.tenant, status: 'done' }).andWhere('processed_at', '<', before).orderBy('id').limit(limit).pluck('id')
+  ).map(toNumber);
+  let deleted = 0;
+  for (const part of chunks(ids, IDS_PER_STATEMENT)) deleted += await scope.db(tables.webhookInbox).where({ tenant: scope.tenant }).whereIn('id', part).del();
+  return deleted;
+}
+
 export async function getEvent(scope: Scope, id: number): Promise<InboxEvent | undefined> {
   const row = await scope.db(tables.webhookInbox).where({ tenant: scope.tenant, id }).first();
   return row ? fromRow(scope, row) : undefined;

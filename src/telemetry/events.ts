@@ -296,6 +296,14 @@ export const WebhookSubscriptionsFailed = defineEvent<{ tenant: string; connecti
   count() {},
 });
 
+export const InboxPurged = defineEvent<{ tenant: string; events: number }>({
+  name: 'integration.crm.inbox_purged',
+  fields: { tenant: 'tenant', events: 'processed webhook and change events deleted from the inbox' },
+  level: 'info',
+  message: 'processed events deleted from the inbox',
+  count() {},
+});
+
 export const ChangeStreamConnected = defineEvent<{ tenant: string; connector: string; object: string; resumed: boolean }>({
   name: 'integration.crm.change_stream_connected',
   fields: { tenant: 'tenant', connector: 'connector', object: 'object whose changes are read', resumed: 'whether it resumed after a stored replay id' },

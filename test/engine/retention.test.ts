@@ -2,7 +2,8 @@
  * Retention of done writes: each pass moves the done rows older than the retention to the audit
  * trail, a bounded batch per transaction, oldest first; one worker per tenant does it.
  */
-import { startRetention } from '../../src/engine/retention.js';
+import { INBOX_MIN_KEEP_MS, startRetention } from '../../src/engine/retention.js';
+import { acceptEvents, claimEvents, completeEvents, failEvent, getEvent } from '../../src/state/webhookInbox.js';
 import { acquireLease, claimBatch, completeOutbox, getLease, listOutbox, queryAudit, enqueueOutbox } from '../../src/state/index.js';
 import { writes } from '../state/fixtures.js';
 import { backends, useStore } from '../state/harness.js';
@@ -61,5 +62,38 @@ describe.each(backends)('retention of done writes on %s', (backend) => {
     }
     expect(purged).toEqual([other.tenant]);
     expect(await listOutbox(t, {})).toHaveLength(2);
+  });
+
+  it('deletes inbox events processed before the retention, never sooner than four days, and keeps failed and waiting ones', async () => {
+    const t = h.tenant();
+    const inbound = (id: string) => ({ connection: 'hubspot', eventId: id, eventType: 'company.propertyChange', payload: { objectId: id } });
+    await acceptEvents(t, [inbound('old-done'), inbound('old-failed'), inbound('pending')]);
+    const claimed = await claimEvents(t, { connection: 'hubspot', limit: 2, worker: 'w', leaseMs: 60_000 });
+    const byEvent = new Map(claimed.map((e) => [e.eventId, e.id]));
+    await completeEvents(t, [byEvent.get('old-done') as number]);
+    await failEvent(t, byEvent.get('old-failed') as number, 'no such company', null);
+    // Past a one-minute retention, but not past the inbox's own minimum: kept.
+    h.clock.advance(120_000);
+    await acceptEvents(t, [inbound('recent-done')]);
+    const recent = await claimEvents(t, { connection: 'hubspot', limit: 5, worker: 'w', leaseMs: 60_000 });
+    await completeEvents(t, recent.filter((e) => e.eventId === 'recent-done').map((e) => e.id));
+    const purged: number[] = [];
+    const run = async () => {
+      const retention = startRetention(h.store, [t.tenant], 'worker-a', { keepMs: 60_000, everyMs: 20, onInboxPurged: (_, n) => purged.push(n) });
+      await new Promise((r) => setTimeout(r, 150));
+      await retention.stop();
+    };
+    await run();
+    expect(purged).toEqual([]);
+    h.clock.advance(INBOX_MIN_KEEP_MS - 60_000);
+    await run();
+    expect(purged).toEqual([1]);
+    expect(await getEvent(t, byEvent.get('old-done') as number)).toBeUndefined();
+    expect((await getEvent(t, byEvent.get('old-failed') as number))?.status).toBe('failed');
+    // Not processed yet: kept, however old.
+    const waiting = recent.find((e) => e.eventId === 'pending');
+    expect(await getEvent(t, waiting?.id as number)).toMatchObject({ eventId: 'pending', status: 'processing' });
+    // Done two minutes later than the first, so inside the four days still: a redelivery is recognised.
+    expect(await acceptEvents(t, [inbound('recent-done')])).toEqual([{ id: null, isNew: false }]);
   });
 });
