@@ -4,13 +4,14 @@
  * claim and index with it. Every `everyMs`, one worker per tenant (the `retention` lease) turns the
  * done rows older than `keepMs` into audit rows of their own (`purgeDone`) and deletes them and
  * their attempts, a bounded batch per transaction, so the trail stays whole and no transaction
- * holds the store for long. The same pass deletes inbox events processed before the retention
- * (and never sooner than `INBOX_MIN_KEEP_MS`, which outlasts vendors' redeliveries and Salesforce's
- * 72-hour replay, so that the inbox still recognises a repeated event).
+ * holds the store for long. The same pass deletes the inbox events processed before the retention,
+ * and those no pipeline claimed in that time (event types nothing reads), never sooner than
+ * `INBOX_MIN_KEEP_MS`, which outlasts vendors' redeliveries and Salesforce's 72-hour replay, so
+ * that the inbox still recognises a repeated event.
  */
 import { acquireLease, releaseLease } from '../state/leases.js';
 import { purgeDone } from '../state/outbox/queries.js';
-import { purgeProcessedEvents } from '../state/webhookInbox.js';
+import { purgeInbox } from '../state/webhookInbox.js';
 import type { Store } from '../state/store.js';
 
 export interface RetentionOptions {
@@ -60,7 +61,7 @@ export function startRetention(store: Store, tenants: readonly string[], worker:
           const inboxBefore = scope.now() - Math.max(opts.keepMs, INBOX_MIN_KEEP_MS);
           let events = 0;
           for (;;) {
-            const n = await purgeProcessedEvents(scope, inboxBefore, batch);
+            const n = await purgeInbox(scope, inboxBefore, batch);
             events += n;
             if (n < batch || stopped) break;
           }

@@ -5,6 +5,7 @@
  */
 import { ROWS_PER_STATEMENT, IDS_PER_STATEMENT, chunks } from './batching.js';
 import { claimRows, type ClaimOptions } from './claiming.js';
+import { placeholders } from './raw.js';
 import { fromJson, toJson, toNumber, toNumberOrNull } from './columns.js';
 import { clipError } from './outbox/rows.js';
 import type { Scope } from './scope.js';
@@ -96,9 +97,19 @@ export async function acceptEvents(scope: Scope, events: readonly InboundEvent[]
   return out;
 }
 
-/** Claims events to process, oldest first, like the outbox (expired claims are taken over). */
-export async function claimEvents(scope: Scope, options: ClaimOptions & { connection?: string }): Promise<InboxEvent[]> {
-  const where = options.connection !== undefined ? { sql: 'and connection = ?', bindings: [options.connection] } : undefined;
+/**
+ * Claims events to process, oldest first, like the outbox (expired claims are taken over): of one
+ * connection and of some event types, when given, so that pipelines reading different events of
+ * one connection each take their own.
+ */
+export async function claimEvents(scope: Scope, options: ClaimOptions & { connection?: string; eventTypes?: readonly string[] }): Promise<InboxEvent[]> {
+  const conditions: Array<{ sql: string; bindings: unknown[] }> = [];
+  if (options.connection !== undefined) conditions.push({ sql: 'and connection = ?', bindings: [options.connection] });
+  if (options.eventTypes !== undefined) {
+    if (options.eventTypes.length === 0) return [];
+    conditions.push({ sql: `and event_type in (${placeholders(options.eventTypes.length)})`, bindings: [...options.eventTypes] });
+  }
+  const where = conditions.length ? { sql: conditions.map((c) => c.sql).join(' '), bindings: conditions.flatMap((c) => c.bindings) } : undefined;
   const rows = await claimRows<Record<string, unknown>>(
     scope,
     { table: tables.webhookInbox, pendingStatus: 'pending', claimedStatus: 'processing', hasUpdatedAt: false, where },
@@ -134,13 +145,23 @@ export async function failEvent(scope: Scope, id: number, error: string, delayMs
 }
 
 /**
- * Deletes events processed before `before`, oldest first (at most `limit`), and returns how many.
- * A vendor's redelivery of a deleted event would be accepted again, so callers keep events longer
- * than any vendor retries or replays them. Failed events stay for an operator to see.
+ * Deletes, oldest first and at most `limit`, the events processed before `before` and those
+ * received before it that no pipeline ever claimed (an event type nothing reads), and returns how
+ * many. A vendor's redelivery of a deleted event would be accepted again, so callers keep events
+ * longer than any vendor retries or replays them. Failed events stay for an operator to see.
  */
-export async function purgeProcessedEvents(scope: Scope, before: number, limit: number): Promise<number> {
+export async function purgeInbox(scope: Scope, before: number, limit: number): Promise<number> {
   const ids = (
-    await scope.db(tables.webhookInbox).where({ tenant: scope.tenant, status: 'done' }).andWhere('processed_at', '<', before).orderBy('id').limit(limit).pluck('id')
+    await scope
+      .db(tables.webhookInbox)
+      .where({ tenant: scope.tenant })
+      .andWhere((q) => {
+        void q.where({ status: 'done' }).andWhere('processed_at', '<', before);
+        void q.orWhere((u) => void u.where({ status: 'pending', attempts: 0 }).andWhere('received_at', '<', before));
+      })
+      .orderBy('id')
+      .limit(limit)
+      .pluck('id')
   ).map(toNumber);
   let deleted = 0;
   for (const part of chunks(ids, IDS_PER_STATEMENT)) deleted += await scope.db(tables.webhookInbox).where({ tenant: scope.tenant }).whereIn('id', part).del();

@@ -298,7 +298,7 @@ export const WebhookSubscriptionsFailed = defineEvent<{ tenant: string; connecti
 
 export const InboxPurged = defineEvent<{ tenant: string; events: number }>({
   name: 'integration.crm.inbox_purged',
-  fields: { tenant: 'tenant', events: 'processed webhook and change events deleted from the inbox' },
+  fields: { tenant: 'tenant', events: 'webhook and change events deleted from the inbox: processed, or of a type no pipeline claimed' },
   level: 'info',
   message: 'processed events deleted from the inbox',
   count() {},

@@ -3,6 +3,7 @@
  * trail, a bounded batch per transaction, oldest first; one worker per tenant does it.
  */
 import { INBOX_MIN_KEEP_MS, startRetention } from '../../src/engine/retention.js';
+import { tables } from '../../src/state/tables.js';
 import { acceptEvents, claimEvents, completeEvents, failEvent, getEvent } from '../../src/state/webhookInbox.js';
 import { acquireLease, claimBatch, completeOutbox, getLease, listOutbox, queryAudit, enqueueOutbox } from '../../src/state/index.js';
 import { writes } from '../state/fixtures.js';
@@ -64,18 +65,19 @@ describe.each(backends)('retention of done writes on %s', (backend) => {
     expect(await listOutbox(t, {})).toHaveLength(2);
   });
 
-  it('deletes inbox events processed before the retention, never sooner than four days, and keeps failed and waiting ones', async () => {
+  it('deletes inbox events processed or never claimed before the retention, never sooner than four days, and keeps failed and claimed ones', async () => {
     const t = h.tenant();
     const inbound = (id: string) => ({ connection: 'hubspot', eventId: id, eventType: 'company.propertyChange', payload: { objectId: id } });
-    await acceptEvents(t, [inbound('old-done'), inbound('old-failed'), inbound('pending')]);
-    const claimed = await claimEvents(t, { connection: 'hubspot', limit: 2, worker: 'w', leaseMs: 60_000 });
+    await acceptEvents(t, [inbound('old-done'), inbound('old-failed'), inbound('pending'), { ...inbound('unread'), eventType: 'deal.creation' }]);
+    const claimed = await claimEvents(t, { connection: 'hubspot', eventTypes: ['company.propertyChange'], limit: 2, worker: 'w', leaseMs: 60_000 });
     const byEvent = new Map(claimed.map((e) => [e.eventId, e.id]));
     await completeEvents(t, [byEvent.get('old-done') as number]);
     await failEvent(t, byEvent.get('old-failed') as number, 'no such company', null);
     // Past a one-minute retention, but not past the inbox's own minimum: kept.
     h.clock.advance(120_000);
     await acceptEvents(t, [inbound('recent-done')]);
-    const recent = await claimEvents(t, { connection: 'hubspot', limit: 5, worker: 'w', leaseMs: 60_000 });
+    const recent = await claimEvents(t, { connection: 'hubspot', eventTypes: ['company.propertyChange'], limit: 5, worker: 'w', leaseMs: 60_000 });
+    const unread = (await t.db(tables.webhookInbox).where({ tenant: t.tenant, event_id: 'unread' }).first()) as { id: number };
     await completeEvents(t, recent.filter((e) => e.eventId === 'recent-done').map((e) => e.id));
     const purged: number[] = [];
     const run = async () => {
@@ -87,8 +89,10 @@ describe.each(backends)('retention of done writes on %s', (backend) => {
     expect(purged).toEqual([]);
     h.clock.advance(INBOX_MIN_KEEP_MS - 60_000);
     await run();
-    expect(purged).toEqual([1]);
+    // The processed one, and the one of a type no pipeline claimed in four days.
+    expect(purged).toEqual([2]);
     expect(await getEvent(t, byEvent.get('old-done') as number)).toBeUndefined();
+    expect(await getEvent(t, Number(unread.id))).toBeUndefined();
     expect((await getEvent(t, byEvent.get('old-failed') as number))?.status).toBe('failed');
     // Not processed yet: kept, however old.
     const waiting = recent.find((e) => e.eventId === 'pending');

@@ -16,6 +16,15 @@ async function columnsOf(store: ReturnType<typeof openStore>, table: string): Pr
   return rows.map((x) => x.name);
 }
 
+async function indexesOf(store: ReturnType<typeof openStore>, table: string): Promise<string[]> {
+  if (store.dialect === 'postgres') {
+    const r = await store.knex.raw('select indexname from pg_indexes where tablename = ? order by indexname', [table]);
+    return r.rows.map((x: { indexname: string }) => x.indexname);
+  }
+  const rows: Array<{ name: string }> = await store.knex.raw(`pragma index_list(${table})`);
+  return rows.map((x) => x.name).sort();
+}
+
 describe.each(backends)('migrations on %s', (backend) => {
   const h = useStore(backend, { migrate: false });
   /** Rolls back the migrations after `name`, and `name` itself, one at a time. */
@@ -79,7 +88,7 @@ describe.each(backends)('migrations on %s', (backend) => {
     expect(await columnsOf(h.store, tables.rateBudgets)).toEqual(['tenant', 'connection', 'bucket', 'state', 'updated_at']);
     await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
     expect(await columnsOf(h.store, tables.rateBudgets)).toEqual(['tenant', 'connection', 'bucket', 'capacity', 'refill_per_sec', 'tokens', 'updated_at', 'blocked_until']);
-    expect(await h.store.migrate()).toEqual(['003_rate_budget_state', '004_review_applied', '005_source_failures', '006_planner_statistics', '007_outcomes_on_deliveries', '008_intents_on_outbox', '009_reference_waits']);
+    expect(await h.store.migrate()).toEqual(['003_rate_budget_state', '004_review_applied', '005_source_failures', '006_planner_statistics', '007_outcomes_on_deliveries', '008_intents_on_outbox', '009_reference_waits', '010_inbox_by_event_type']);
   });
 
   it('004 counts review decisions made before it as applied, so no record is planned again for them', async () => {
@@ -96,7 +105,7 @@ describe.each(backends)('migrations on %s', (backend) => {
     expect(rows.map((r) => [r.local_key, r.applied_at === null ? null : Number(r.applied_at)])).toEqual([['a', 10], ['b', 20], ['c', null]]);
     await h.store.knex.migrate.down({ migrationSource, tableName: migrationsTable });
     expect(await columnsOf(h.store, tables.reviewCandidates)).not.toContain('applied_at');
-    expect(await h.store.migrate()).toEqual(['004_review_applied', '005_source_failures', '006_planner_statistics', '007_outcomes_on_deliveries', '008_intents_on_outbox', '009_reference_waits']);
+    expect(await h.store.migrate()).toEqual(['004_review_applied', '005_source_failures', '006_planner_statistics', '007_outcomes_on_deliveries', '008_intents_on_outbox', '009_reference_waits', '010_inbox_by_event_type']);
   });
 
   it('006 gathers no planner statistics on JSON columns (PostgreSQL), and the default again on rollback', async () => {
@@ -130,7 +139,7 @@ describe.each(backends)('migrations on %s', (backend) => {
       { actor: 'pipeline:p', action: 'write.intent', pipeline: 'p', recordKey: 'r-1', idempotencyKey: 'k-old', after: { name: 'old' }, at: 50 },
       { actor: 'pipeline:p', action: 'write.ok', pipeline: 'p', recordKey: 'r-1', idempotencyKey: 'k-old', at: 100 },
     ]);
-    expect(await h.store.migrate()).toEqual(['007_outcomes_on_deliveries', '008_intents_on_outbox', '009_reference_waits']);
+    expect(await h.store.migrate()).toEqual(['007_outcomes_on_deliveries', '008_intents_on_outbox', '009_reference_waits', '010_inbox_by_event_type']);
 
     const intent = { before: { name: 'old' }, decision: { operation: 'create', strategy: 'existing_link' } };
     const { inserted } = await enqueueOutbox(t, [{ idempotencyKey: 'k-new', pipeline: 'p', connection: 'crm', operation: 'create', recordKey: 'r-1', payload: { values: { name: 'new' }, intent }, contentVersion: 'w' }]);
@@ -152,7 +161,16 @@ describe.each(backends)('migrations on %s', (backend) => {
       ['write.intent', intent.before, { name: 'new' }, intent.decision],
       ['write.ok', null, { name: 'new' }, { operation: 'create', remoteId: 'c-1', created: false }],
     ]);
-    expect(await h.store.migrate()).toEqual(['007_outcomes_on_deliveries', '008_intents_on_outbox', '009_reference_waits']);
+    expect(await h.store.migrate()).toEqual(['007_outcomes_on_deliveries', '008_intents_on_outbox', '009_reference_waits', '010_inbox_by_event_type']);
+  });
+
+  it('010 indexes the inbox by connection and event type, and drops the index on rollback', async () => {
+    await h.store.migrate();
+    expect(await indexesOf(h.store, tables.webhookInbox)).toContain('syncd_webhook_inbox_due_by_type');
+    await undoThrough('010_inbox_by_event_type');
+    expect(await indexesOf(h.store, tables.webhookInbox)).not.toContain('syncd_webhook_inbox_due_by_type');
+    expect(await indexesOf(h.store, tables.webhookInbox)).toContain('syncd_webhook_inbox_due');
+    expect(await h.store.migrate()).toEqual(['010_inbox_by_event_type']);
   });
 
   it('refuse a store a newer syncd migrated, saying so, and change nothing', async () => {

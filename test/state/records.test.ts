@@ -164,6 +164,19 @@ describe.each(backends)('operator records on %s', (backend) => {
       expect((await getEvent(t, accepted.id!))?.payload).toEqual({ name: 'a\ufffdb \ufffd' });
     });
 
+    it('hands each pipeline the event types it reads, leaving the connection\'s others to another', async () => {
+      const t = h.tenant();
+      const e = (eventId: string, eventType: string) => ({ connection: 'hubspot', eventId, eventType, payload: { objectId: eventId } });
+      await acceptEvents(t, [e('c1', 'company.propertyChange'), e('p1', 'contact.propertyChange'), e('c2', 'company.creation'), e('d1', 'deal.creation')]);
+      const companies = await claimEvents(t, { limit: 10, worker: 'w1', leaseMs: 5_000, connection: 'hubspot', eventTypes: ['company.propertyChange', 'company.creation'] });
+      expect(companies.map((c) => c.eventId)).toEqual(['c1', 'c2']);
+      const contacts = await claimEvents(t, { limit: 10, worker: 'w2', leaseMs: 5_000, connection: 'hubspot', eventTypes: ['contact.propertyChange'] });
+      expect(contacts.map((c) => c.eventId)).toEqual(['p1']);
+      expect(await claimEvents(t, { limit: 10, worker: 'w3', leaseMs: 5_000, connection: 'hubspot', eventTypes: [] })).toEqual([]);
+      // Nobody reads deals: the event waits, unclaimed.
+      expect((await claimEvents(t, { limit: 10, worker: 'w3', leaseMs: 5_000, connection: 'hubspot' })).map((c) => c.eventId)).toEqual(['d1']);
+    });
+
     it('accepts each event once per connection and hands it to one worker', async () => {
       const t = h.tenant();
       const e = { connection: 'hubspot', eventId: 'evt-1', eventType: 'company.propertyChange', payload: { objectId: 901 } };

@@ -217,23 +217,28 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
  * to, and this pipeline must write from a local table to a CRM (a CRM id is what it resolves to).
  */
 /**
- * Each inbox event is claimed and completed by one pipeline: two pipelines reading the webhooks of
- * one connector, or the changes of one object, would each see only part of the events.
+ * Each inbox event is claimed and completed by one pipeline: two pipelines reading the same event
+ * type of one connector's webhooks, or the changes of one object, would each see only part of them.
  */
 export function checkSharedStreams(pipelines: readonly LoadedFile<PipelineDocument>[], reporter: Reporter): void {
   const first = new Map<string, LoadedFile<PipelineDocument>>();
   for (const f of [...pipelines].sort((a, b) => a.parsed.file.localeCompare(b.parsed.file))) {
     const src = f.doc.spec?.source;
     if (!src || (src.type !== 'webhook' && src.type !== 'changeEvents')) continue;
-    const key = src.type === 'webhook' ? `webhooks of \`${src.connector}\`` : `changes of \`${src.connector}\` ${src.object}`;
-    const other = first.get(key);
-    if (!other) {
-      first.set(key, f);
-      continue;
+    const streams: Array<{ key: string; path: Array<string | number> }> =
+      src.type === 'webhook'
+        ? src.events.map((e, i) => ({ key: `\`${e}\` events of \`${src.connector}\``, path: ['spec', 'source', 'events', i] }))
+        : [{ key: `changes of \`${src.connector}\` ${src.object}`, path: ['spec', 'source', 'object'] }];
+    for (const { key, path } of streams) {
+      const other = first.get(key);
+      if (!other) {
+        first.set(key, f);
+        continue;
+      }
+      reporter.at(f.parsed, path, 'source-shared', `pipeline \`${other.doc.metadata.name}\` (${other.parsed.file}) already reads the ${key}; each event is processed by one pipeline, so the two would split them`, {
+        hint: src.type === 'webhook' ? 'read each event type in one pipeline (a filter transform can route records by their fields)' : 'read the object in one pipeline',
+      });
     }
-    reporter.at(f.parsed, ['spec', 'source', 'connector'], 'source-shared', `pipeline \`${other.doc.metadata.name}\` (${other.parsed.file}) already reads the ${key}; each event is processed by one pipeline, so the two would split them`, {
-      hint: src.type === 'webhook' ? 'read every event type of the connector in one pipeline' : 'read the object in one pipeline',
-    });
   }
 }
 

@@ -13,6 +13,7 @@ import { migration006 } from './006_planner_statistics.js';
 import { migration007 } from './007_outcomes_on_deliveries.js';
 import { migration008 } from './008_intents_on_outbox.js';
 import { migration009 } from './009_reference_waits.js';
+import { migration010 } from './010_inbox_by_event_type.js';
 
 export interface Migration {
   /** Stored in `syncd_migrations`; never rename a shipped migration. */
@@ -21,7 +22,7 @@ export interface Migration {
   down(knex: Knex): Promise<void>;
 }
 
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
   getMigrations: async () => [...migrations],
