@@ -32,7 +32,8 @@ export type ChangeStreamNotice =
   | { kind: 'connected'; target: StreamName; resumed: boolean }
   | { kind: 'gap'; target: StreamName; reason: string; since: number | null; message: string }
   | { kind: 'disconnected'; target: StreamName; error: string; retryInMs: number }
-  | { kind: 'unlisted'; target: StreamName; changeType: string; recordIds: string[]; at: number };
+  | { kind: 'unlisted'; target: StreamName; changeType: string; recordIds: string[]; at: number }
+  | { kind: 'received'; target: StreamName; stored: number; skipped: number; unlisted: number };
 
 export interface ChangeStreamOptions {
   targets: readonly ChangeStreamTarget[];
@@ -117,13 +118,21 @@ async function follow(t: ChangeStreamTarget, opts: ChangeStreamOptions, signal: 
       session: (s) => session(t.client, s),
       unauthorized: (version, s) => t.client.authenticator.unauthorized(version, s),
       onBatch: async (events, latest) => {
-        const rows = inboxEvents(t, events, (e) => opts.onNotice({ kind: 'unlisted', target: name, changeType: e.changeType, recordIds: e.recordIds, at: e.commitTimestamp }));
+        let unlisted = 0;
+        const rows = inboxEvents(t, events, (e) => {
+          unlisted++;
+          opts.onNotice({ kind: 'unlisted', target: name, changeType: e.changeType, recordIds: e.recordIds, at: e.commitTimestamp });
+        });
         const at = events.reduce<number | null>((m, e) => (e.commitTimestamp ? Math.max(m ?? 0, e.commitTimestamp) : m), lastAt);
         await scope.transaction(async (tx) => {
           if (rows.length) await acceptEvents(tx, rows);
           await commitCursor(tx, cursorKey(t), { replayId: latest.toString('base64'), at } satisfies StoredPosition);
         });
         lastAt = at;
+        if (events.length) {
+          const stored = new Set(rows.map((r) => r.eventId.slice(0, r.eventId.lastIndexOf(':')))).size;
+          opts.onNotice({ kind: 'received', target: name, stored, skipped: events.length - stored - unlisted, unlisted });
+        }
       },
       onGap: (gap: ReplayGap) => opts.onNotice({ kind: 'gap', target: name, reason: gap.reason, since: lastAt, message: gap.message }),
       onDisconnect: (err: PubSubError, retryInMs) => opts.onNotice({ kind: 'disconnected', target: name, error: err.message, retryInMs }),

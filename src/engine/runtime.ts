@@ -32,7 +32,7 @@ import { startRetention, type RetentionHandle, type RetentionOptions } from './r
 import type { WebhookConnectionConfig } from '../server/webhooks/connections.js';
 import { webhookPath } from '../server/webhooks/route.js';
 import { keepSubscriptions, type SubscriptionKeeperOptions, type SubscriptionTarget } from './webhookSubscriptions.js';
-import { ChangeStreamDisconnected, ChangeStreamGap, ChangeStreamUnlisted, ChangeStreamConnected, InboxPurged, OutboxPurged, type Telemetry } from '../telemetry/events.js';
+import { ChangeEventsReceived, ChangeStreamDisconnected, ChangeStreamGap, ChangeStreamUnlisted, ChangeStreamConnected, InboxPurged, OutboxPurged, type Telemetry } from '../telemetry/events.js';
 import { changeEventTypes, changeInbox, followChangeStreams, type ChangeStreamNotice, type ChangeStreamOptions, type ChangeStreamTarget } from './changeEvents.js';
 import { CHANGE_TYPES } from '../spec/types.js';
 
@@ -408,6 +408,7 @@ export class Runtime {
     if (n.kind === 'connected') telemetry.emit(ChangeStreamConnected, { ...base, resumed: n.resumed });
     else if (n.kind === 'disconnected') telemetry.emit(ChangeStreamDisconnected, { ...base, error: n.error, retry_in_ms: n.retryInMs });
     else if (n.kind === 'gap') telemetry.emit(ChangeStreamGap, { ...base, reason: n.reason, since: n.since === null ? null : new Date(n.since).toISOString() });
+    else if (n.kind === 'received') telemetry.emit(ChangeEventsReceived, { ...base, stored: n.stored, skipped: n.skipped, unlisted: n.unlisted });
     else telemetry.emit(ChangeStreamUnlisted, { ...base, change_type: n.changeType, record_ids: n.recordIds.join(','), at: new Date(n.at).toISOString() });
   }
 

@@ -309,7 +309,22 @@ export const ChangeStreamConnected = defineEvent<{ tenant: string; connector: st
   fields: { tenant: 'tenant', connector: 'connector', object: 'object whose changes are read', resumed: 'whether it resumed after a stored replay id' },
   level: 'info',
   message: 'change stream connected',
-  count() {},
+  count(m, f, l) {
+    m.changeStreamUp.set({ tenant: l(f.tenant), connector: l(f.connector), object: l(f.object) }, 1);
+  },
+});
+
+export const ChangeEventsReceived = defineEvent<{ tenant: string; connector: string; object: string; stored: number; skipped: number; unlisted: number }>({
+  name: 'integration.crm.change_events_received',
+  fields: { tenant: 'tenant', connector: 'connector', object: 'object', stored: 'events stored in the inbox (a row per record id)', skipped: 'events of a change type no pipeline reads, or syncd\'s own writes', unlisted: 'events naming no single records' },
+  level: 'debug',
+  message: 'change events stored in the inbox',
+  count(m, f, l) {
+    const labels = { tenant: l(f.tenant), connector: l(f.connector), object: l(f.object) };
+    if (f.stored) m.changeEvents.inc({ ...labels, outcome: 'stored' }, f.stored);
+    if (f.skipped) m.changeEvents.inc({ ...labels, outcome: 'skipped' }, f.skipped);
+    if (f.unlisted) m.changeEvents.inc({ ...labels, outcome: 'unlisted' }, f.unlisted);
+  },
 });
 
 export const ChangeStreamDisconnected = defineEvent<{ tenant: string; connector: string; object: string; error: string; retry_in_ms: number }>({
@@ -317,7 +332,9 @@ export const ChangeStreamDisconnected = defineEvent<{ tenant: string; connector:
   fields: { tenant: 'tenant', connector: 'connector', object: 'object', error: 'why, secrets scrubbed', retry_in_ms: 'wait before reconnecting' },
   level: 'warn',
   message: 'change stream disconnected; reconnecting from the stored replay id',
-  count() {},
+  count(m, f, l) {
+    m.changeStreamUp.set({ tenant: l(f.tenant), connector: l(f.connector), object: l(f.object) }, 0);
+  },
 });
 
 export const ChangeStreamGap = defineEvent<{ tenant: string; connector: string; object: string; reason: string; since: string | null }>({

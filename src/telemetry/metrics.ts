@@ -62,6 +62,10 @@ export interface SyncdMetrics {
   readonly webhookEvents: Counter<'tenant' | 'connection' | 'outcome'>;
   /** Webhook requests rejected, by reason. */
   readonly webhookRejected: Counter<'tenant' | 'connection' | 'reason'>;
+  /** 1 while a change stream is open, 0 while it reconnects. */
+  readonly changeStreamUp: Gauge<'tenant' | 'connector' | 'object'>;
+  /** Change events received, by outcome (`stored`, `skipped`: a change type no pipeline reads or syncd's own write, `unlisted`: no single records named). */
+  readonly changeEvents: Counter<'tenant' | 'connector' | 'object' | 'outcome'>;
   /** Outbound HTTP request durations per connector, by outcome (`2xx`, `4xx`, `429`, `5xx`, `error`). */
   readonly httpRequestDuration: Histogram<'tenant' | 'connector' | 'outcome'>;
   /** Requests to the daemon's own HTTP port that failed with a 5xx, by route pattern. */
@@ -130,6 +134,8 @@ export function createMetrics(options: MetricsOptions = {}): SyncdMetrics {
     reconnectRequired: counter('connection_reconnect_required_total', 'Connections marked as needing reconnect.', ['tenant', 'connector']),
     webhookEvents: counter('webhook_events_received_total', 'Verified webhook events, by outcome.', ['tenant', 'connection', 'outcome']),
     webhookRejected: counter('webhook_requests_rejected_total', 'Webhook requests rejected, by reason.', ['tenant', 'connection', 'reason']),
+    changeStreamUp: new Gauge<'tenant' | 'connector' | 'object'>({ name: prefix + 'change_stream_up', help: '1 while a change stream is open, 0 while it reconnects.', labelNames: ['tenant', 'connector', 'object'], registers: [registry] }),
+    changeEvents: counter('change_events_received_total', 'Change events received, by outcome.', ['tenant', 'connector', 'object', 'outcome']),
     httpRequestDuration: histogram('http_request_duration_seconds', 'Outbound HTTP request durations per connector.', ['tenant', 'connector', 'outcome'], durationBuckets),
     serverErrors: counter('server_errors_total', 'Requests to the HTTP port that failed with a 5xx.', ['route']),
     observeOutbox(p) {

@@ -7,7 +7,7 @@
 import { callJson } from '../conformance/support/http.js';
 import { startSalesforceSimulator, type RunningSalesforceSimulator } from '../../src/simulators/salesforce/index.js';
 import { prepareBackend, type BackendUrls } from './support/backends.js';
-import { startDaemon, waitFor, type Daemon } from './support/daemon.js';
+import { listeningUrl, startDaemon, waitFor, type Daemon } from './support/daemon.js';
 import { createQuoteyQuotes, openLocal } from './support/localDb.js';
 import { salesforceEnv } from '../support/salesforceEnv.js';
 
@@ -63,6 +63,10 @@ describe('syncd run with a Salesforce change stream', () => {
     await admin('PATCH', `records/Opportunity/${opportunity}`, { StageName: 'Closed Won' });
     await waitFor('the stage after the drop', async () => (await quote()).deal_stage === 'Closed Won', 15_000, daemon);
 
+    const metrics = await (await fetch(`${await listeningUrl(daemon)}/metrics`)).text();
+    const labels = 'tenant="default",connector="salesforce",object="Opportunity"';
+    expect(metrics).toContain(`syncd_change_stream_up{${labels}} 1`);
+    expect(metrics).toMatch(new RegExp(`syncd_change_events_received_total\\{${labels},outcome="stored"\\} 2`));
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited).toEqual({ code: 0, signal: null });
     const logs = daemon.stdout()

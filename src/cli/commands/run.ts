@@ -178,6 +178,8 @@ function changeStreamLine(n: ChangeStreamNotice): string | undefined {
       return `${what}: ${n.error.replace(/\.+$/, '')}; reconnecting in ${Math.ceil(n.retryInMs / 1000)}s`;
     case 'gap':
       return `${what}: the stored replay id was refused (${n.reason}), so events after ${n.since === null ? 'the last one stored' : new Date(n.since).toISOString()} may be missing; going on from the earliest retained event. Backfill a polling pipeline of ${n.target.object} from that time: syncd backfill <pipeline> --from <time>`;
+    case 'received':
+      return undefined;
     case 'unlisted':
       return `${what}: a ${n.changeType} event at ${new Date(n.at).toISOString()} names no single records (${n.recordIds.join(', ')}); backfill a polling pipeline of ${n.target.object} from that time`;
   }
