@@ -7,7 +7,7 @@
  */
 import type { ConnectorClient } from '../connectors/client.js';
 import type { ChangeEventsSpec } from '../spec/types.js';
-import { commitCursor, getCursor } from '../state/cursors.js';
+import { commitCursor, getCursor, type Cursor } from '../state/cursors.js';
 import { acquireLease, releaseLease, renewLease } from '../state/leases.js';
 import type { Scope } from '../state/scope.js';
 import { acceptEvents, type InboundEvent } from '../state/webhookInbox.js';
@@ -63,7 +63,16 @@ export function changeEventTypes(object: string, changes: readonly string[]): st
   return changes.flatMap((c) => [`${object}.${c}`, `${object}.GAP_${c}`]);
 }
 
-const cursorKey = (t: ChangeStreamTarget) => ({ pipeline: `changes:${t.connector}`, source: t.object });
+/** Change streams keep their position among the cursors, under a name no pipeline can have. */
+const CURSOR_PREFIX = 'changes:';
+const cursorKey = (t: ChangeStreamTarget) => ({ pipeline: `${CURSOR_PREFIX}${t.connector}`, source: t.object });
+
+/** The change stream a stored cursor belongs to, or undefined for a pipeline's cursor. */
+export function changeStreamOfCursor(c: Cursor): { connector: string; object: string; lastChangeAt: number | null } | undefined {
+  if (!c.pipeline.startsWith(CURSOR_PREFIX)) return undefined;
+  const at = (c.value as Partial<StoredPosition> | null)?.at;
+  return { connector: c.pipeline.slice(CURSOR_PREFIX.length), object: c.source, lastChangeAt: typeof at === 'number' ? at : null };
+}
 
 /** Inbox rows of one batch: one per record id, so each record is read once per change. */
 export function inboxEvents(t: ChangeStreamTarget, events: readonly ChangeEvent[], onUnlisted: (e: ChangeEvent) => void): InboundEvent[] {

@@ -17,6 +17,7 @@ import { waitFor } from './support/daemon.js';
 import { createQuoteyQuotes, openLocal } from './support/localDb.js';
 import { salesforceEnv } from '../support/salesforceEnv.js';
 import { listReconciliationItems } from '../../src/state/reconciliation.js';
+import { runStatus } from '../../src/cli/commands/operator.js';
 
 const SPECS = ['connectors/quotey.yaml', 'connectors/salesforce.yaml', 'pipelines/salesforce-opportunity-changes-quotey.yaml', 'pipelines/salesforce-opportunities-quotey.yaml'];
 const POLLING = 'salesforce-opportunities-quotey';
@@ -125,6 +126,20 @@ describe.each(backends)('Salesforce change events → Quotey (%s store)', (backe
     expect(rows.map((r) => r.event_id).sort()).toEqual(retained.sort());
     expect(rows).toHaveLength(4);
     await stop(rt);
+  });
+
+  it('shows the stream in `syncd status`: when the last change it stored was made', async () => {
+    let out = '';
+    const io = { out: (t: string) => void (out += t), err: () => undefined };
+    expect(await runStatus({ store: urls.store, tenant: 'default', json: true }, io)).toBe(0);
+    const status = JSON.parse(out) as { pipelines: Array<{ pipeline: string }>; changeStreams: Array<{ connector: string; object: string; lastChangeAt: number }> };
+    const lastChange = Math.max(...sim.pubSub.retainedEvents().map((e) => e.commitTimestamp));
+    expect(status.changeStreams).toEqual([{ connector: 'salesforce', object: 'Opportunity', lastChangeAt: lastChange, storedAt: expect.any(Number) }]);
+    expect(status.pipelines.map((p) => p.pipeline)).not.toContain('changes:salesforce');
+    out = '';
+    await runStatus({ store: urls.store, tenant: 'default', json: false }, io);
+    expect(out).toMatch(/^change stream\s+last change\s+stored$/m);
+    expect(out).toMatch(/^salesforce Opportunity\s+\d{4}-\d\d-\d\dT\S+\s+\d{4}-/m);
   });
 
   it('reconnects after the stream is dropped and after the session expires, losing nothing', async () => {

@@ -4,6 +4,7 @@
  */
 import { openStore, type Store } from '../../state/store.js';
 import { listCursors, resetCursors, commitCursor } from '../../state/cursors.js';
+import { changeStreamOfCursor } from '../../engine/changeEvents.js';
 import { listSourceFailures } from '../../state/sourceFailures.js';
 import { summarizeReferenceWaits } from '../../state/referenceWaits.js';
 import { queueDepth } from '../../state/outbox/queries.js';
@@ -44,7 +45,12 @@ function print(io: CommandIO, args: StoreArgs, data: unknown, text: () => string
 export async function runStatus(args: StoreArgs & { pipeline?: string }, io: CommandIO): Promise<number> {
   return withStore(args, async (store) => {
     const scope = store.forTenant(args.tenant);
-    const cursors = await listCursors(scope, args.pipeline ? { pipeline: args.pipeline } : {});
+    const stored = await listCursors(scope, args.pipeline ? { pipeline: args.pipeline } : {});
+    const streams = stored.flatMap((c) => {
+      const s = changeStreamOfCursor(c);
+      return s ? [{ ...s, storedAt: c.updatedAt }] : [];
+    });
+    const cursors = stored.filter((c) => !changeStreamOfCursor(c));
     const failing = await listSourceFailures(scope, args.pipeline ? { pipeline: args.pipeline } : {});
     // A source failing since its first poll has no cursor yet; it is listed all the same.
     const pipelines = [...new Set([...cursors.map((c) => c.pipeline), ...failing.map((f) => f.pipeline)])].sort();
@@ -56,7 +62,7 @@ export async function runStatus(args: StoreArgs & { pipeline?: string }, io: Com
     }
     const connections = await listConnections(scope);
     const waits = await summarizeReferenceWaits(scope, args.pipeline ? { pipeline: args.pipeline } : {});
-    print(io, args, { pipelines: rows, sourceFailures: failing, referenceWaits: waits, connections }, () => {
+    print(io, args, { pipelines: rows, changeStreams: streams, sourceFailures: failing, referenceWaits: waits, connections }, () => {
       const now = Date.now();
       let out = formatTable(
         ['pipeline', 'cursor', 'polled', 'pending', 'in flight', 'waiting auth', 'failed', 'dead', 'done', 'superseded', 'oldest open', 'match review'],
@@ -65,6 +71,7 @@ export async function runStatus(args: StoreArgs & { pipeline?: string }, io: Com
       // The error is what an operator acts on: printed whole, not cut to a table column.
       for (const f of failing) out += `\nsource of ${f.pipeline} (${f.source}) failing since ${when(f.firstFailedAt)}, ${f.failures} poll(s) in a row; last error:\n  ${f.error}\n`;
       for (const w of waits) out += `\n${w.records} record(s) of ${w.pipeline} wait for the record they reference to be linked by ${w.reference} (the oldest since ${when(w.oldestSince)}); each is written at the first poll after that\n`;
+      if (streams.length) out += '\n' + formatTable(['change stream', 'last change', 'stored'], streams.map((c) => [`${c.connector} ${c.object}`, when(c.lastChangeAt), when(c.storedAt)]));
       if (connections.length) out += '\n' + formatTable(['connection', 'connector', 'status', 'reason'], connections.map((c) => [c.connection, c.connector, c.status, c.reason]));
       if (rows.length === 0) out = `no pipeline has run in tenant ${args.tenant} of this store yet\n`;
       return out;
