@@ -28,6 +28,8 @@ export interface ChangeStreamTarget {
 /** Which stream a notice is about (plain data: safe to log whole). */
 export type StreamName = Pick<ChangeStreamTarget, 'tenant' | 'connector' | 'object' | 'topic'>;
 
+const nameOf = (t: ChangeStreamTarget): StreamName => ({ tenant: t.tenant, connector: t.connector, object: t.object, topic: t.topic });
+
 export type ChangeStreamNotice =
   | { kind: 'connected'; target: StreamName; resumed: boolean }
   | { kind: 'gap'; target: StreamName; reason: string; since: number | null; message: string }
@@ -111,7 +113,7 @@ async function session(client: ConnectorClient, signal: AbortSignal): Promise<{ 
 
 async function follow(t: ChangeStreamTarget, opts: ChangeStreamOptions, signal: AbortSignal): Promise<void> {
   const scope = opts.scopeFor(t.tenant);
-  const name: StreamName = { tenant: t.tenant, connector: t.connector, object: t.object, topic: t.topic };
+  const name = nameOf(t);
   const stored = await getCursor<StoredPosition>(scope, cursorKey(t));
   let lastAt = stored?.value.at ?? null;
   let connectedOnce = false;
@@ -183,7 +185,7 @@ export function followChangeStreams(opts: ChangeStreamOptions): { stop(): Promis
       try {
         await follow(t, opts, inner.signal);
       } catch (err) {
-        if (!abort.signal.aborted) opts.onNotice({ kind: 'disconnected', target: { tenant: t.tenant, connector: t.connector, object: t.object, topic: t.topic }, error: (err as Error).message, retryInMs: standbyMs });
+        if (!abort.signal.aborted) opts.onNotice({ kind: 'disconnected', target: nameOf(t), error: (err as Error).message, retryInMs: standbyMs });
         await sleep(standbyMs, abort.signal).catch(() => undefined);
       } finally {
         clearInterval(renew);

@@ -178,10 +178,13 @@ export async function runSubscription(opts: SubscriptionOptions, signal: AbortSi
         await sleep(wait, signal).catch(() => undefined);
         continue;
       }
-      const outcome = await stream(client, opts, session, replayId, batchSize, signal, (id) => {
-        replayId = id;
+      const accepted = (): void => {
         failures = 0;
         refreshedSinceProgress = false;
+      };
+      const outcome = await stream(client, opts, session, replayId, batchSize, signal, accepted, (id) => {
+        replayId = id;
+        accepted();
       });
       if (outcome === 'aborted') return;
       const err = outcome;
@@ -213,6 +216,7 @@ export async function runSubscription(opts: SubscriptionOptions, signal: AbortSi
     from: Buffer | undefined,
     n: number,
     sig: AbortSignal,
+    accepted: () => void,
     advanced: (id: Buffer) => void,
   ): Promise<PubSubError | 'aborted'> {
     return new Promise((resolve) => {
@@ -255,7 +259,11 @@ export async function runSubscription(opts: SubscriptionOptions, signal: AbortSi
         void chain.then(() => finish(sig.aborted ? 'aborted' : e));
       });
       call.on('end', () => void chain.then(() => finish(sig.aborted ? 'aborted' : new PubSubError('Pub/Sub stream ended by the server', grpc.status.UNAVAILABLE, undefined))));
-      call.on('metadata', () => o.onConnected?.());
+      // Headers come once the server has accepted the session and the first request.
+      call.on('metadata', () => {
+        accepted();
+        o.onConnected?.();
+      });
       const first: FetchRequest = from
         ? { topic_name: o.topic, replay_preset: 'CUSTOM', replay_id: from, num_requested: n }
         : { topic_name: o.topic, replay_preset: earliest ? 'EARLIEST' : 'LATEST', num_requested: n };
