@@ -11,7 +11,7 @@ import { commitCursor, getCursor, type Cursor } from '../state/cursors.js';
 import { acquireLease, releaseLease, renewLease } from '../state/leases.js';
 import type { Scope } from '../state/scope.js';
 import { acceptEvents, type InboundEvent } from '../state/webhookInbox.js';
-import type { ChangeEvent, PubSubError, ReplayGap } from '../vendors/salesforce/pubsub/subscriber.js';
+import type { ChangeEvent, PubSubError, ReplayGap, StartPoint } from '../vendors/salesforce/pubsub/subscriber.js';
 import { sleep } from '../connectors/http/sleep.js';
 
 export interface ChangeStreamTarget {
@@ -31,7 +31,7 @@ export type StreamName = Pick<ChangeStreamTarget, 'tenant' | 'connector' | 'obje
 const nameOf = (t: ChangeStreamTarget): StreamName => ({ tenant: t.tenant, connector: t.connector, object: t.object, topic: t.topic });
 
 export type ChangeStreamNotice =
-  | { kind: 'connected'; target: StreamName; resumed: boolean }
+  | { kind: 'connected'; target: StreamName; from: StartPoint }
   | { kind: 'gap'; target: StreamName; reason: string; since: number | null; message: string }
   | { kind: 'disconnected'; target: StreamName; error: string; retryInMs: number }
   | { kind: 'unlisted'; target: StreamName; changeType: string; recordIds: string[]; at: number }
@@ -116,7 +116,6 @@ async function follow(t: ChangeStreamTarget, opts: ChangeStreamOptions, signal: 
   const name = nameOf(t);
   const stored = await getCursor<StoredPosition>(scope, cursorKey(t));
   let lastAt = stored?.value.at ?? null;
-  let connectedOnce = false;
   // gRPC and Avro load only in a daemon that follows a stream.
   const { runSubscription } = await import('../vendors/salesforce/pubsub/subscriber.js');
   await runSubscription(
@@ -147,10 +146,7 @@ async function follow(t: ChangeStreamTarget, opts: ChangeStreamOptions, signal: 
       },
       onGap: (gap: ReplayGap) => opts.onNotice({ kind: 'gap', target: name, reason: gap.reason, since: lastAt, message: gap.message }),
       onDisconnect: (err: PubSubError, retryInMs) => opts.onNotice({ kind: 'disconnected', target: name, error: err.message, retryInMs }),
-      onConnected: () => {
-        opts.onNotice({ kind: 'connected', target: name, resumed: connectedOnce || stored !== undefined });
-        connectedOnce = true;
-      },
+      onConnected: (from) => opts.onNotice({ kind: 'connected', target: name, from }),
     },
     signal,
   );

@@ -405,7 +405,7 @@ export class Runtime {
     const telemetry = this.opts.telemetry;
     if (!telemetry) return;
     const base = { tenant: n.target.tenant, connector: n.target.connector, object: n.target.object };
-    if (n.kind === 'connected') telemetry.emit(ChangeStreamConnected, { ...base, resumed: n.resumed });
+    if (n.kind === 'connected') telemetry.emit(ChangeStreamConnected, { ...base, from: n.from });
     else if (n.kind === 'disconnected') telemetry.emit(ChangeStreamDisconnected, { ...base, error: n.error, retry_in_ms: n.retryInMs });
     else if (n.kind === 'gap') telemetry.emit(ChangeStreamGap, { ...base, reason: n.reason, since: n.since === null ? null : new Date(n.since).toISOString() });
     else if (n.kind === 'received') telemetry.emit(ChangeEventsReceived, { ...base, stored: n.stored, skipped: n.skipped, unlisted: n.unlisted });

@@ -304,9 +304,9 @@ export const InboxPurged = defineEvent<{ tenant: string; events: number }>({
   count() {},
 });
 
-export const ChangeStreamConnected = defineEvent<{ tenant: string; connector: string; object: string; resumed: boolean }>({
+export const ChangeStreamConnected = defineEvent<{ tenant: string; connector: string; object: string; from: string }>({
   name: 'integration.crm.change_stream_connected',
-  fields: { tenant: 'tenant', connector: 'connector', object: 'object whose changes are read', resumed: 'whether it resumed after a stored replay id' },
+  fields: { tenant: 'tenant', connector: 'connector', object: 'object whose changes are read', from: 'where it reads from: `replay-id` (after the stored one), `latest` (changes from now on), `earliest` (every retained event, after a gap)' },
   level: 'info',
   message: 'change stream connected',
   count(m, f, l) {

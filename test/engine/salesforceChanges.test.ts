@@ -83,7 +83,7 @@ describe.each(backends)('Salesforce change events → Quotey (%s store)', (backe
   it('brings an opportunity created and then edited in Salesforce to its quote within seconds, without polling', async () => {
     const rt = await start();
     await connected(0);
-    expect(notices.find((n) => n.kind === 'connected')).toMatchObject({ resumed: false, target: { object: 'Opportunity', topic: '/data/OpportunityChangeEvent' } });
+    expect(notices.find((n) => n.kind === 'connected')).toMatchObject({ from: 'latest', target: { object: 'Opportunity', topic: '/data/OpportunityChangeEvent' } });
     opportunity = (await admin<{ Id: string }>('POST', 'records/Opportunity', { Name: 'Fleet renewal', StageName: 'Prospecting', CloseDate: '2026-05-31', Quotey_Quote_Id__c: 'Q-7' })).Id;
     await stageIs('Q-7', 'Prospecting');
     expect(await quote('Q-7')).toMatchObject({ crm_ref: opportunity, close_date: '2026-05-31' });
@@ -117,7 +117,7 @@ describe.each(backends)('Salesforce change events → Quotey (%s store)', (backe
     const before = notices.length;
     const rt = await start();
     await connected(before);
-    expect(notices.slice(before).find((n) => n.kind === 'connected')).toMatchObject({ resumed: true });
+    expect(notices.slice(before).find((n) => n.kind === 'connected')).toMatchObject({ from: 'replay-id' });
     await waitFor('the close date', async () => (await quote('Q-7')).close_date === '2026-04-30', 10_000);
     expect(await quote('Q-7')).toMatchObject({ deal_stage: 'Closed Won', crm_ref: opportunity });
     const rows = await inboxRows(rt);
@@ -172,6 +172,8 @@ describe.each(backends)('Salesforce change events → Quotey (%s store)', (backe
     await waitFor('the gap report', () => notices.slice(before).some((n) => n.kind === 'gap'), 10_000);
     const gap = notices.slice(before).find((n) => n.kind === 'gap');
     expect(gap).toMatchObject({ reason: 'replay-id-invalid', since: expect.any(Number) });
+    await waitFor('the reconnect after the gap', () => notices.slice(before).some((n) => n.kind === 'connected'), 10_000);
+    expect(notices.slice(before).find((n) => n.kind === 'connected')).toMatchObject({ from: 'earliest' });
     // From the earliest retained event on: the later change arrives. The record is read whole,
     // so the purged change of this record comes with it; a record not changed again would wait
     // for the backfill the gap report asks for.

@@ -173,7 +173,7 @@ function changeStreamLine(n: ChangeStreamNotice): string | undefined {
   const what = `change stream ${n.target.tenant}/${n.target.connector} ${n.target.object}`;
   switch (n.kind) {
     case 'connected':
-      return `${what}: connected${n.resumed ? ', resuming after the stored replay id' : ', from now on'}`;
+      return `${what}: connected, ${n.from === 'replay-id' ? 'resuming after the stored replay id' : n.from === 'earliest' ? 'from the earliest retained event' : 'from now on'}`;
     case 'disconnected':
       return `${what}: ${n.error.replace(/\.+$/, '')}; reconnecting in ${Math.ceil(n.retryInMs / 1000)}s`;
     case 'gap':

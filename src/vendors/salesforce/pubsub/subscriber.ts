@@ -25,6 +25,9 @@ export interface ChangeEvent {
   commitTimestamp: number;
 }
 
+/** Where a stream starts: after a replay id, at events published from now on, or at the earliest retained. */
+export type StartPoint = 'replay-id' | 'latest' | 'earliest';
+
 export interface PubSubSession {
   accessToken: string;
   instanceUrl: string;
@@ -57,8 +60,8 @@ export interface SubscriptionOptions {
   onGap(gap: ReplayGap): void;
   /** A stream ended with an error and will be opened again after a backoff. */
   onDisconnect(err: PubSubError, retryInMs: number): void;
-  /** The stream is open (after a connect or a reconnect). */
-  onConnected?(): void;
+  /** The stream is open (after a connect or a reconnect), reading from where `from` says. */
+  onConnected?(from: StartPoint): void;
   backoff?: BackoffPolicy;
   random?: () => number;
 }
@@ -262,7 +265,7 @@ export async function runSubscription(opts: SubscriptionOptions, signal: AbortSi
       // Headers come once the server has accepted the session and the first request.
       call.on('metadata', () => {
         accepted();
-        o.onConnected?.();
+        o.onConnected?.(from ? 'replay-id' : earliest ? 'earliest' : 'latest');
       });
       const first: FetchRequest = from
         ? { topic_name: o.topic, replay_preset: 'CUSTOM', replay_id: from, num_requested: n }
