@@ -4,6 +4,14 @@ import { callJson } from '../support/http.js';
 import type { Ctx, VendorCase } from './types.js';
 import { salesforceEnv } from '../../support/salesforceEnv.js';
 
+/** The id of the first record of `object` whose `field` is `value`, read through the admin API. */
+async function recordId({ h }: Ctx, object: string, field: string, value: string): Promise<string> {
+  const { records } = await callJson<{ records: Array<Record<string, unknown>> }>(`${h.front.url}/__admin/records/${object}`);
+  const found = records.find((r) => r[field] === value);
+  if (!found) throw new Error(`no ${object} with ${field} ${value} in the simulator`);
+  return String(found.Id);
+}
+
 async function opportunity({ h }: Ctx, index: number): Promise<string> {
   const { records } = await callJson<{ records: Array<{ Id: string }> }>(`${h.front.url}/__admin/records/Opportunity`);
   const id = records[index]?.Id;
@@ -59,7 +67,29 @@ export const salesforce: VendorCase = {
     missingId: '0065g00000ZZZZZAAA',
   },
   searchByCriteria: { skip: 'the connector declares no search for Salesforce; incremental reads go through SOQL' },
-  lookups: { skip: 'the connector declares no candidate search for identity matching' },
+  // The fixture account Acme Corporation (website https://acme.example) and its contact Ada
+  // Lovelace; records whose values hold a quote and LIKE wildcards check the SOQL escaping.
+  lookups: [
+    { object: 'Account', operation: 'find', property: 'Website', values: async (c) => ({ values: ['acme.example', 'www.acme.example'], expectId: await recordId(c, 'Account', 'Name', 'Acme Corporation') }) },
+    { object: 'Account', operation: 'findByToken', property: 'Name', values: async (c) => ({ values: ['acme', 'corporation'], expectId: await recordId(c, 'Account', 'Name', 'Acme Corporation') }) },
+    {
+      object: 'Account',
+      operation: 'findByToken',
+      property: 'Name',
+      values: async ({ h, tag }) => ({ values: ['1%_p'], expectId: (await callJson<{ Id: string }>(`${h.front.url}/__admin/records/Account`, { method: 'POST', body: { Name: `1%_pure ${tag}` } })).Id }),
+    },
+    { object: 'Contact', operation: 'find', property: 'Email', values: async (c) => ({ values: ['ada@acme.example', 'nobody@acme.example'], expectId: await recordId(c, 'Contact', 'Email', 'ada@acme.example') }) },
+    {
+      object: 'Contact',
+      operation: 'find',
+      property: 'Email',
+      values: async ({ h, tag }) => {
+        const email = `o'brien\\-${tag}@acme.example`;
+        const created = await callJson<{ Id: string }>(`${h.front.url}/__admin/records/Contact`, { method: 'POST', body: { LastName: "O'Brien", Email: email } });
+        return { values: [email], expectId: created.Id };
+      },
+    },
+  ],
   moreWrites: [],
   batchUpsert: {
     object: 'Quote__c',
