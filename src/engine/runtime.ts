@@ -319,7 +319,7 @@ export class Runtime {
   }
 
   /** The change streams the selected pipelines read: one per tenant, connector and object. */
-  changeStreamTargets(): ChangeStreamTarget[] {
+  private changeStreamTargets(): ChangeStreamTarget[] {
     const byStream = new Map<string, ChangeStreamTarget & { wanted: Set<string> }>();
     for (const p of this.selected()) {
       const src = p.spec.source;
