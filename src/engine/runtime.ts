@@ -136,6 +136,16 @@ export class Runtime {
     return doc;
   }
 
+  /**
+   * The runner of `pipeline` for `tenant`, or, without a tenant, its only runner. Throws when there
+   * is none (or several to choose from).
+   */
+  runner(pipeline: string, tenant?: string): PipelineRunner {
+    const found = this.runners.filter((r) => r.progress.pipeline === pipeline && (tenant === undefined || r.progress.tenant === tenant));
+    if (found.length !== 1) throw new Error(found.length ? `pipeline ${pipeline} runs for ${found.length} tenants; name one` : `pipeline ${pipeline} does not run${tenant ? ` for tenant ${tenant}` : ''}`);
+    return found[0] as PipelineRunner;
+  }
+
   private resolveOptions(): ResolveOptions {
     return { env: this.opts.env ?? process.env, ...(this.opts.onSecret ? { onResolved: this.opts.onSecret } : {}) };
   }

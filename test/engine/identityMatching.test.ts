@@ -35,11 +35,10 @@ describe.each(backends)('identity matching against HubSpot on %s', (backend) => 
   let initech: string;
 
   const run = async (): Promise<void> => {
-    const runner = runtime.runners.find((r) => r.progress.pipeline === PIPELINE);
-    if (!runner) throw new Error(`no runner ${PIPELINE}`);
+    const runner = runtime.runner(PIPELINE);
     expect(await runner.runOnce()).toBe(true);
   };
-  const progress = () => runtime.runners.find((r) => r.progress.pipeline === PIPELINE)?.progress;
+  const progress = () => runtime.runner(PIPELINE).progress;
   const companies = async () => (await hubspot<{ results: Array<{ id: string; properties: Record<string, string | null> }> }>(sim, 'GET', '/crm/v3/objects/companies?limit=100&properties=name,domain,queast_company_id,industry')).results;
   const company = async (id: string) => (await hubspot<{ properties: Record<string, string | null> }>(sim, 'GET', `/__admin/records/companies/${id}`)).properties;
   const linkOf = (key: string): Promise<Link | undefined> => findLinkByLocal(scope, { object: 'queast.companies', key }, COMPANIES);
@@ -95,8 +94,8 @@ describe.each(backends)('identity matching against HubSpot on %s', (backend) => 
   });
 
   it('syncd plan shows each match decision and writes nothing', async () => {
-    const runner = runtime.runners.find((r) => r.progress.pipeline === PIPELINE);
-    const plans = (await runner?.preview(100)) ?? [];
+    const runner = runtime.runner(PIPELINE);
+    const plans = await runner.preview(100);
     const writes = plans.flatMap((p) => p.writes).map((w) => [w.recordKey, w.operation, (w.payload as { targetId?: string }).targetId ?? null]);
     expect(writes.sort()).toEqual([
       ['qc-1', 'batchUpdate', '1001'],

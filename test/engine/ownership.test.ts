@@ -138,8 +138,7 @@ describe.each(backends)('ownership table through the engine (%s)', (backend) => 
   async function runCycle(i: number): Promise<void> {
     const key = keyOf(i);
     for (const dir of ['in', 'out']) {
-      const runner = runtime.runners.find((r) => r.progress.pipeline === `${key}-${dir}`);
-      if (!runner) throw new Error(`no runner for ${key}-${dir}`);
+      const runner = runtime.runner(`${key}-${dir}`);
       await runner.runOnce();
     }
   }

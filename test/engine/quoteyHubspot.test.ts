@@ -33,8 +33,7 @@ describe('Quotey → HubSpot deals and back (reference scenario)', () => {
   let scope: Scope;
 
   const run = async (pipeline: string): Promise<void> => {
-    const runner = runtime.runners.find((r) => r.progress.pipeline === pipeline);
-    if (!runner) throw new Error(`no runner ${pipeline}`);
+    const runner = runtime.runner(pipeline);
     await runner.runOnce();
   };
   const deal = (id: string) => hubspot<{ properties: Record<string, string | null> }>(sim, 'GET', `/__admin/records/deals/${id}`);

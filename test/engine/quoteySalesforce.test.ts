@@ -32,8 +32,7 @@ describe('Quotey ↔ Salesforce opportunities and quotes', () => {
   let opportunity: string;
 
   const run = async (pipeline: string): Promise<void> => {
-    const runner = runtime.runners.find((r) => r.progress.pipeline === pipeline);
-    if (!runner) throw new Error(`no runner ${pipeline}`);
+    const runner = runtime.runner(pipeline);
     expect(await runner.runOnce()).toBe(true);
   };
   const admin = <T>(method: string, route: string, body?: unknown) => callJson<T>(`${sim.url}/__admin/${route}`, { method, ...(body === undefined ? {} : { body }) });
@@ -80,7 +79,7 @@ describe('Quotey ↔ Salesforce opportunities and quotes', () => {
     // `onNoMatch: skip` it matches nothing; no row is made of its stage alone, nothing fails.
     expect(await quotey('quotes').pluck('id')).toEqual(['Q-7']);
     expect(await listReconciliationItems(scope, { pipeline: 'salesforce-opportunities-quotey' })).toEqual([]);
-    expect(runtime.runners.find((r) => r.progress.pipeline === 'salesforce-opportunities-quotey')?.progress).toMatchObject({ written: 1, skipped: 2, rejected: 0 });
+    expect(runtime.runner('salesforce-opportunities-quotey').progress).toMatchObject({ written: 1, skipped: 2, rejected: 0 });
   });
 
   it('upserts the quote into a Quote__c bound to that opportunity', async () => {

@@ -59,8 +59,8 @@ describe('Queast companies matched to Salesforce accounts', () => {
 
   it('updates the accounts found by domain and by name, creates the one with no match, and lists every match for review', async () => {
     const before = (await accounts()).length;
-    const runner = runtime.runners.find((r) => r.progress.pipeline === PIPELINE);
-    expect(await runner?.runOnce()).toBe(true);
+    const runner = runtime.runner(PIPELINE);
+    expect(await runner.runOnce()).toBe(true);
     const scope = runtime.store.forTenant('default');
 
     const acme = await accountNamed('Acme Corporation');

@@ -99,10 +99,10 @@ describe.each(backends)('Salesforce change events → Quotey (%s store)', (backe
     const rt = await Runtime.create({ project: await loadProject(SPECS), store: urls.store, env: { QUOTEY_DATABASE_URL: urls.local, ...salesforceEnv(sim), SYNCD_SECRET_KEY: urls.secretKey }, pipelines: [POLLING], retention: false });
     try {
       const before = await quote('Q-7');
-      const runner = rt.runners.find((r) => r.progress.pipeline === POLLING);
-      expect(await runner?.runOnce()).toBe(true);
+      const runner = rt.runner(POLLING);
+      expect(await runner.runOnce()).toBe(true);
       // The poll reads Q-7's opportunity (and the org's fixture one, which names no quote).
-      expect(runner?.progress).toMatchObject({ written: 0, rejected: 0 });
+      expect(runner.progress).toMatchObject({ written: 0, rejected: 0 });
       expect(await quote('Q-7')).toEqual(before);
       expect(await listReconciliationItems(rt.store.forTenant('default'), {})).toEqual([]);
     } finally {

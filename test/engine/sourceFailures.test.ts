@@ -26,8 +26,7 @@ describe.each(backends)('a failing source on %s', (backend) => {
   let runtime: Runtime;
 
   const runOnce = async (): Promise<boolean> => {
-    const runner = runtime.runners.find((r) => r.progress.pipeline === PIPELINE);
-    if (!runner) throw new Error(`no runner ${PIPELINE}`);
+    const runner = runtime.runner(PIPELINE);
     return runner.runOnce();
   };
   const status = async (): Promise<string> => {

@@ -56,8 +56,7 @@ export async function startQueastHubspot(
     runtime,
     scope: runtime.store.forTenant('default'),
     runnerOf(pipeline) {
-      const runner = runtime.runners.find((r) => r.progress.pipeline === pipeline);
-      if (!runner) throw new Error(`${pipeline} did not start`);
+      const runner = runtime.runner(pipeline);
       return runner;
     },
     async close() {

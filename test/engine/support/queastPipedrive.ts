@@ -51,8 +51,7 @@ export async function startQueastPipedrive(
   const env = { QUEAST_DATABASE_URL: urls.local, SYNCD_SECRET_KEY: urls.secretKey, ...account.env };
   const runtime = await Runtime.create({ project: await loadProject(specs), store: urls.store, env });
   const runnerOf = (name: string): PipelineRunner => {
-    const runner = runtime.runners.find((r) => r.progress.pipeline === name);
-    if (!runner) throw new Error(`${name} did not start`);
+    const runner = runtime.runner(name);
     return runner;
   };
   const runner = runnerOf(pipeline);
