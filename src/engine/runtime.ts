@@ -324,7 +324,7 @@ export class Runtime {
   }
 
   /** Keeps the subscriptions of `subscriptionTargets` registered until `stop()`. */
-  keepWebhookSubscriptions(publicBaseUrl: string, handlers: Pick<SubscriptionKeeperOptions, 'onOutcome' | 'onError' | 'everyMs' | 'retryMs'>): { stop(): Promise<void> } {
+  keepWebhookSubscriptions(publicBaseUrl: string, handlers: Pick<SubscriptionKeeperOptions, 'onOutcome' | 'onError' | 'everyMs' | 'retryMs' | 'leaseMs'>): { stop(): Promise<void> } {
     return keepSubscriptions({ targets: this.subscriptionTargets(publicBaseUrl), scopeFor: (t) => this.store.forTenant(t), worker: this.worker, ...handlers });
   }
 

@@ -16,7 +16,7 @@
 import { compileExpression } from '../connectors/expression.js';
 import type { ConnectorClient } from '../connectors/client.js';
 import type { WebhookSubscribeSpec, WebhookVerifierSpec } from '../spec/types.js';
-import { acquireLease, releaseLease } from '../state/leases.js';
+import { acquireLease, releaseLease, renewLease } from '../state/leases.js';
 import type { Scope } from '../state/scope.js';
 import { contentVersion } from './contentVersion.js';
 
@@ -107,6 +107,8 @@ export interface SubscriptionKeeperOptions {
   everyMs?: number;
   /** After a failure. Default: 1 minute. */
   retryMs?: number;
+  /** The reconciling worker's lease, renewed at a third of it while it works. Default: 5 minutes. */
+  leaseMs?: number;
   onOutcome: (o: SubscriptionOutcome) => void;
   onError: (target: SubscriptionTarget, err: unknown) => void;
 }
@@ -122,17 +124,27 @@ export function keepSubscriptions(opts: SubscriptionKeeperOptions): { stop(): Pr
   const running = new Set<Promise<void>>();
   const everyMs = opts.everyMs ?? 15 * 60_000;
   const retryMs = opts.retryMs ?? 60_000;
+  const leaseMs = opts.leaseMs ?? 5 * 60_000;
 
   const once = async (t: SubscriptionTarget): Promise<boolean> => {
     const scope = opts.scopeFor(t.tenant);
     const lease = `webhooks:${t.connection}`;
-    const held = await acquireLease(scope, lease, opts.worker, 5 * 60_000);
+    const held = await acquireLease(scope, lease, opts.worker, leaseMs);
     // Another worker reconciles this connection now.
     if (!held.acquired) return true;
+    // A vendor slow to answer must not let the lease lapse mid-reconcile, or a second worker would
+    // list the same subscriptions and create the missing ones again; a lost lease stops this one.
+    const lost = new AbortController();
+    const renew = setInterval(() => {
+      renewLease(scope, lease, opts.worker, leaseMs)
+        .then((l) => (l ? undefined : lost.abort(new Error(`lease ${lease} was taken over`))))
+        .catch(() => undefined);
+    }, Math.max(1, Math.floor(leaseMs / 3)));
     try {
-      opts.onOutcome(await reconcileSubscriptions(t, abort.signal));
+      opts.onOutcome(await reconcileSubscriptions(t, AbortSignal.any([abort.signal, lost.signal])));
       return true;
     } finally {
+      clearInterval(renew);
       await releaseLease(scope, lease, opts.worker).catch(() => undefined);
     }
   };

@@ -153,4 +153,28 @@ describe.each(backends)('Pipedrive webhook subscriptions (%s store)', (backend: 
     expect(errors).toEqual([]);
     expect((await hooks()).filter((h) => h.name.startsWith('syncd default/pipedrive '))).toHaveLength(1);
   });
+
+  it('keeps its lease through a reconcile slower than the lease, so a worker starting meanwhile registers nothing', async () => {
+    await Promise.all((await hooks()).map((h) => call('DELETE', `/v1/webhooks/${h.id}`)));
+    const a = await runtime({ worker: 'worker-a' });
+    const b = await runtime({ worker: 'worker-b' });
+    const outcomes: Array<{ worker: string; outcome: SubscriptionOutcome }> = [];
+    const handlers = (worker: string) => ({ leaseMs: 300, onOutcome: (o: SubscriptionOutcome) => outcomes.push({ worker, outcome: o }), onError: () => undefined });
+    // Each call takes 1.2 s: a's list and create take 2.4 s, b starts after a's lease would have
+    // lapsed (0.3 s) and its list would be answered before a's create.
+    account.sim.setFaults({ latencyMs: 1_200 });
+    const keepers = [a.keepWebhookSubscriptions(URL_A, handlers('worker-a'))];
+    try {
+      await new Promise((r) => setTimeout(r, 600));
+      keepers.push(b.keepWebhookSubscriptions(URL_A, handlers('worker-b')));
+      await waitFor("a's registration", () => outcomes.length > 0, 15_000);
+      // Long enough for b's reconcile, had it started, to have created its own.
+      await new Promise((r) => setTimeout(r, 2_000));
+    } finally {
+      account.sim.setFaults({ latencyMs: 0 });
+      await Promise.all(keepers.map((k) => k.stop()));
+    }
+    expect(outcomes.map((o) => [o.worker, o.outcome.created.length])).toEqual([['worker-a', 1]]);
+    expect((await hooks()).filter((h) => h.name.startsWith('syncd default/pipedrive '))).toHaveLength(1);
+  });
 });
