@@ -169,9 +169,15 @@ export async function runReconnect(args: StoreArgs & { connection: string }, io:
 export async function runBackfill(args: StoreArgs & { pipeline: string; from?: string }, io: CommandIO): Promise<number> {
   return withStore(args, async (store) => {
     const scope = store.forTenant(args.tenant);
+    const cursors = await listCursors(scope, { pipeline: args.pipeline });
+    // A null cursor is no position: a webhook or change-stream source processes events as they
+    // come and has nothing to read again; a polling source that found nothing yet reads from its
+    // start anyway.
+    if (cursors.length > 0 && cursors.every((c) => c.value === null)) {
+      throw new UserError(`pipeline ${args.pipeline} keeps no position to read from again: it reads webhooks or a change stream (backfill a pipeline that polls the same object instead), or it has found nothing yet and reads from its start anyway`, 1);
+    }
     if (args.from !== undefined) {
       if (Number.isNaN(Date.parse(args.from))) throw new UserError(`--from takes an ISO date or date-time, not ${JSON.stringify(args.from)}`);
-      const cursors = await listCursors(scope, { pipeline: args.pipeline });
       if (cursors.length === 0) throw new UserError(`pipeline ${args.pipeline} has no cursor yet; it reads from the beginning on its first run anyway`, 1);
       const iso = new Date(Date.parse(args.from)).toISOString();
       // Table sources keep {value, key}; connector sources keep the time itself.
