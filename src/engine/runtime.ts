@@ -26,6 +26,7 @@ import { releaseDeadWorkers } from './workerRecovery.js';
 import type { SourcePort, TargetPort } from './ports.js';
 import type { Project } from './project.js';
 import { webhookSource } from './endpoints/webhookSource.js';
+import { readOperations } from './endpoints/recordReads.js';
 import { webhookConnections } from './webhookIntake.js';
 import { keepHeapNearLiveSize } from './heapPolicy.js';
 import { startRetention, type RetentionHandle, type RetentionOptions } from './retention.js';
@@ -283,8 +284,8 @@ export class Runtime {
       });
     }
     const object = doc.spec.objects?.[src.object];
-    const getOperation = src.fetch ?? Object.entries(object?.operations ?? {}).find(([, o]) => o.kind === 'get')?.[0];
-    if (!getOperation) throw new Error(`pipeline ${pipeline.metadata.name}: object ${src.object} of ${src.connector} has no \`get\` operation to read the records ${src.type === 'webhook' ? 'webhook events' : 'change events'} name`);
+    const reads = readOperations(object, src.fetch);
+    if (!object || !reads) throw new Error(`pipeline ${pipeline.metadata.name}: object ${src.object} of ${src.connector} has no \`get\` or \`batchRead\` operation to read the records ${src.type === 'webhook' ? 'webhook events' : 'change events'} name`);
     return webhookSource({
       scope: this.store.forTenant(tenant),
       client: this.client(tenant, src.connector),
@@ -292,7 +293,8 @@ export class Runtime {
         ? { connection: src.connector, events: src.events }
         : { connection: changeInbox(src.connector, src.object), events: changeEventTypes(src.object, src.changes ?? DEFAULT_CHANGES) }),
       object: src.object,
-      getOperation,
+      spec: object,
+      reads,
       worker: this.worker,
     });
   }

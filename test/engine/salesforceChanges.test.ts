@@ -128,6 +128,21 @@ describe.each(backends)('Salesforce change events → Quotey (%s store)', (backe
     await stop(rt);
   });
 
+  it("reads a burst of changes in a few composite calls, not one API request of the org's daily allowance per change", async () => {
+    // Stopped: forty opportunities of no Quotey quote (skipped) and a change of Q-7's arrive together.
+    for (let i = 0; i < 40; i++) await admin('POST', 'records/Opportunity', { Name: `Burst ${i}`, StageName: 'Prospecting', CloseDate: '2026-06-30', Quotey_Quote_Id__c: `Q-X${i}` });
+    await admin('PATCH', `records/Opportunity/${opportunity}`, { StageName: 'Closed Lost' });
+    const used = async () => (await admin<{ apiUsage: { used: number } }>('GET', 'state')).apiUsage.used;
+    const before = await used();
+    const rt = await start();
+    await stageIs('Q-7', 'Closed Lost');
+    await waitFor('the inbox to be processed', async () => (await inboxRows(rt)).every((r) => r.status === 'done'), 10_000);
+    expect((await inboxRows(rt)).filter((r) => r.event_type === 'Opportunity.CREATE').length).toBeGreaterThanOrEqual(40);
+    // One sObject Collections read per page of events (up to 200 records); a get each would be 41.
+    expect((await used()) - before).toBeLessThanOrEqual(3);
+    await stop(rt);
+  });
+
   it('shows the stream in `syncd status`: when the last change it stored was made', async () => {
     let out = '';
     const io = { out: (t: string) => void (out += t), err: () => undefined };

@@ -5,13 +5,9 @@
  */
 import type { ConnectorClient } from '../../connectors/client.js';
 import { isConnectorError } from '../../connectors/errors.js';
-import { DEFAULT_READ_BATCH } from '../../connectors/operations/read.js';
-import type { NormalisedRecord } from '../../connectors/types.js';
 import type { ObjectSpec, OperationSpec } from '../../spec/types.js';
+import { readByIds, readOperations } from './recordReads.js';
 import type { SourcePage, SourcePort, TargetLookup, TargetLookupResult, TargetPort, TargetRecord, TargetSnapshot, TargetWrite, WriteOutcome } from '../ports.js';
-
-/** Target reads in flight at once per page. */
-const READ_CONCURRENCY = 8;
 
 /**
  * Most records one candidate search reads. A name search can be broad ("acme*"); the candidates
@@ -88,8 +84,7 @@ export function connectorTarget(opts: ConnectorTargetOptions): TargetPort {
   const { client, spec } = opts;
   const readOnly = new Set(Object.entries(spec.properties).filter(([, p]) => p.readOnly).map(([k]) => k));
   // A batch read, when the object has one, reads a page's linked records in a few calls.
-  const batchOp = Object.entries(spec.operations).find(([, o]) => o.kind === 'batchRead')?.[0];
-  const getOp = Object.entries(spec.operations).find(([, o]) => o.kind === 'get')?.[0];
+  const readOps = readOperations(spec);
   return {
     connector: opts.connector,
     object: opts.object,
@@ -127,43 +122,16 @@ export function connectorTarget(opts: ConnectorTargetOptions): TargetPort {
         throw err;
       }
     },
-    ...(getOp || batchOp
+    ...(readOps
       ? {
           async read(ids: string[], signal: AbortSignal): Promise<Map<string, TargetSnapshot>> {
+            // A connection that lost its authorisation leaves these values unknown: the records
+            // are still planned (no base moves on what was not seen), and their writes meet the
+            // same failure and wait for the reconnect. Anything else fails the page, which is
+            // read again next cycle.
+            const records = await readByIds(client, opts.object, spec, readOps, ids, { signal, tolerate: (err) => isConnectorError(err) && err.class === 'auth' });
             const out = new Map<string, TargetSnapshot>();
-            // A batch read takes `maxBatch` ids a call, and is used when its calls cost no more
-            // than a `get` per record (Pipedrive charges a list call 10 tokens and a get 1: a page
-            // of three is read with gets). Either way a few calls at a time: a page of a thousand
-            // must not open a thousand requests at once (the budget paces them, but each holds a socket).
-            const batchSize = batchOp ? (spec.operations[batchOp]?.maxBatch ?? DEFAULT_READ_BATCH) : 1;
-            const cost = (name: string): number => spec.operations[name]?.cost ?? 1;
-            const batched = batchOp !== undefined && (getOp === undefined || Math.ceil(ids.length / batchSize) * cost(batchOp) <= ids.length * cost(getOp));
-            const size = batched ? batchSize : 1;
-            const units: string[][] = [];
-            for (let i = 0; i < ids.length; i += size) units.push(ids.slice(i, i + size));
-            const fetchUnit = async (unit: string[]): Promise<Array<[string, NormalisedRecord]>> => {
-              if (batched) return (await client.batchRead(opts.object, unit, { operation: batchOp as string, signal })).map((r) => [r.id, r]);
-              const r = await client.get(opts.object, unit[0] as string, { operation: getOp as string, signal });
-              return r ? [[unit[0] as string, r]] : [];
-            };
-            let next = 0;
-            let authFailed = false;
-            const worker = async (): Promise<void> => {
-              while (next < units.length && !authFailed) {
-                const unit = units[next++] as string[];
-                try {
-                  for (const [id, r] of await fetchUnit(unit)) out.set(id, { fields: r.fields, ...(r.updatedAt ? { updatedAt: r.updatedAt } : {}) });
-                } catch (err) {
-                  // A connection that lost its authorisation leaves these values unknown: the
-                  // records are still planned (no base moves on what was not seen), and their
-                  // writes meet the same failure and wait for the reconnect. Anything else fails
-                  // the page, which is read again next cycle.
-                  if (isConnectorError(err) && err.class === 'auth') authFailed = true;
-                  else throw err;
-                }
-              }
-            };
-            await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, units.length) }, worker));
+            for (const [id, r] of records) out.set(id, { fields: r.fields, ...(r.updatedAt ? { updatedAt: r.updatedAt } : {}) });
             return out;
           },
         }

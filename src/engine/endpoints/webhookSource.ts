@@ -1,14 +1,17 @@
 /**
  * The `webhook` source: events waiting in the store's inbox for one connection. Events only carry
  * ids (HubSpot) or a vendor-shaped snapshot (Pipedrive), so each record is read through the
- * connector's `get`, which normalises it; the events are marked done in the same transaction that
+ * connector, which normalises it: a page's records in a few `batchRead` calls where the object
+ * has one and that costs no more than a `get` each (`readByIds`). The events are marked done in the same transaction that
  * queues their writes, so a crash in between processes them again and the outbox dedupes. Only
  * the pipeline's own event types are claimed: another pipeline may read the connection's others.
  */
 import type { ConnectorClient } from '../../connectors/client.js';
+import type { ObjectSpec } from '../../spec/types.js';
 import type { Scope } from '../../state/scope.js';
 import { claimEvents, completeEvents } from '../../state/webhookInbox.js';
 import type { SourcePage, SourcePort, SourceRecord } from '../ports.js';
+import { readByIds, type ReadOperations } from './recordReads.js';
 
 export interface WebhookSourceOptions {
   scope: Scope;
@@ -16,7 +19,9 @@ export interface WebhookSourceOptions {
   /** Connector name, as the inbox's connection. */
   connection: string;
   object: string;
-  getOperation: string;
+  spec: ObjectSpec;
+  /** How the records the events name are read. */
+  reads: ReadOperations;
   events: string[];
   worker: string;
   /** Events per page. Default: 100. */
@@ -29,18 +34,17 @@ export function webhookSource(opts: WebhookSourceOptions): SourcePort {
       while (!signal.aborted) {
         const events = await claimEvents(opts.scope, { connection: opts.connection, eventTypes: opts.events, limit: opts.pageSize ?? 100, worker: opts.worker, leaseMs: 60_000 });
         if (events.length === 0) return;
+        // Several events about one record in a page need one read; the records keep the events' order.
+        const ids = [...new Set(events.map((e) => (e.payload as { objectId?: string | null }).objectId).filter((id): id is string => !!id))];
+        const read = await readByIds(opts.client, opts.object, opts.spec, opts.reads, ids, { signal });
         const records: SourceRecord[] = [];
-        const seen = new Set<string>();
-        for (const e of events) {
-          const p = e.payload as { objectId?: string | null };
-          // Several events about one record in a page need one read.
-          if (!p.objectId || seen.has(p.objectId)) continue;
-          seen.add(p.objectId);
-          const r = await opts.client.get(opts.object, p.objectId, { operation: opts.getOperation, signal });
+        for (const id of ids) {
+          // A record deleted since its event is not read: there is nothing left to sync of it.
+          const r = read.get(id);
           if (r) records.push({ key: r.id, remoteId: r.id, fields: { ...r.fields, id: r.id }, ...(r.updatedAt ? { updatedAt: r.updatedAt } : {}) });
         }
-        const ids = events.map((e) => e.id);
-        yield { records, cursor: null, commit: async (tx) => void (await completeEvents(tx, ids)) };
+        const done = events.map((e) => e.id);
+        yield { records, cursor: null, commit: async (tx) => void (await completeEvents(tx, done)) };
       }
     },
   };

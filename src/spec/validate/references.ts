@@ -99,9 +99,9 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
     if (fetch !== undefined) {
       const op = obj.operations[fetch];
       if (!op) reporter.at(f.parsed, [...srcPath, 'fetch'], 'ref-unknown-operation', `object \`${'object' in src ? src.object : ''}\` has no operation \`${fetch}\`${didYouMean(fetch, Object.keys(obj.operations))}`);
-      else if (op.kind !== 'get') reporter.at(f.parsed, [...srcPath, 'fetch'], 'ref-operation-kind', `operation \`${fetch}\` is a \`${op.kind}\`; \`fetch\` needs a \`get\``);
-    } else if (!Object.values(obj.operations).some((o) => o.kind === 'get')) {
-      reporter.at(f.parsed, [...srcPath, 'object'], 'ref-unknown-operation', `object \`${'object' in src ? src.object : ''}\` has no \`get\` operation to read the records its events name`);
+      else if (op.kind !== 'get' && op.kind !== 'batchRead') reporter.at(f.parsed, [...srcPath, 'fetch'], 'ref-operation-kind', `operation \`${fetch}\` is a \`${op.kind}\`; \`fetch\` needs a \`get\` or a \`batchRead\``);
+    } else if (!Object.values(obj.operations).some((o) => o.kind === 'get' || o.kind === 'batchRead')) {
+      reporter.at(f.parsed, [...srcPath, 'object'], 'ref-unknown-operation', `object \`${'object' in src ? src.object : ''}\` has no \`get\` or \`batchRead\` operation to read the records its events name`);
     }
   };
   if (sc && src.type === 'table') {

@@ -18,7 +18,7 @@ export const changeEventsSource = registerComponent({
       description: 'Change types to process (a GAP_ event counts as its type). Default: CREATE, UPDATE, UNDELETE.',
       examples: [['CREATE', 'UPDATE']],
     },
-    fetch: text('Operation that reads the changed record. Default: the object\'s `get` operation.', { examples: ['get'] }),
+    fetch: text("Operation that reads the changed records (a `get`, or a `batchRead` taking many ids a call). Default: the object's `batchRead` where its calls cost no more than a `get` per record, else its `get`.", { examples: ['get'] }),
   },
   required: ['connector', 'object'],
   example: { type: 'changeEvents', connector: 'salesforce', object: 'Opportunity', changes: ['CREATE', 'UPDATE'] },

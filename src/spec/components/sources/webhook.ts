@@ -10,7 +10,7 @@ export const webhookSource = registerComponent({
     connector: name('Connector whose webhooks are received.'),
     object: text('Object the events are about.', { examples: ['companies'] }),
     events: stringList('Event types to accept, as the vendor names them.', { minItems: 1, examples: [['company.propertyChange']] }),
-    fetch: text('Operation that reads the full record, for vendors whose events carry only ids. Default: `get` when the object has one.', {
+    fetch: text("Operation that reads the records the events name (a `get`, or a `batchRead` taking many ids a call). Default: the object's `batchRead` where its calls cost no more than a `get` per record, else its `get`.", {
       examples: ['get'],
     }),
   },
