@@ -77,7 +77,7 @@ export function planFields(
       spec,
       to: spec.to,
       read: expr ? async (record, bindings) => plain(await expr.evaluate(record, bindings)) : pathReader(from),
-      ...(spec.reference !== undefined ? { reference: fieldReference(name, spec.reference, pipelines, connectors) } : {}),
+      ...(spec.reference !== undefined ? { reference: fieldReference(name, spec.reference, pipelines, connectors, tenant) } : {}),
     };
   });
   const target = connectors.get(pipeline.spec.target.connector);
@@ -85,10 +85,10 @@ export function planFields(
   return { fields, crmSide };
 }
 
-function fieldReference(field: string, name: string, pipelines: ReadonlyMap<string, PipelineDocument>, connectors: Map<string, ConnectorDocument>): FieldReference {
+function fieldReference(field: string, name: string, pipelines: ReadonlyMap<string, PipelineDocument>, connectors: Map<string, ConnectorDocument>, tenant: string): FieldReference {
   const referenced = pipelines.get(name);
   // `syncd validate` reports this with its position; a runtime is only built from valid files.
   if (!referenced) throw new Error(`field ${field} references pipeline ${name}, which is not loaded`);
-  const o = orient(referenced, connectors);
+  const o = orient(referenced, connectors, tenant);
   return { pipeline: name, localObject: o.localObject, remote: o.remote };
 }

@@ -3,7 +3,7 @@
  * their link. Two pipelines over the same pair (Quotey → HubSpot and HubSpot → Quotey) resolve to
  * the same link rows and field bases, so ownership holds in both directions.
  */
-import type { ConnectorDocument, PipelineDocument } from '../spec/types.js';
+import type { ConnectorDocument, PipelineDocument, TargetSpec } from '../spec/types.js';
 import type { LocalRef, RemoteRef } from '../state/links.js';
 import { isLocal } from './fieldPlan.js';
 
@@ -16,9 +16,20 @@ export interface Orientation {
   remote: Pick<RemoteRef, 'connector' | 'object'>;
 }
 
-export function orient(pipeline: PipelineDocument, connectors: Map<string, ConnectorDocument>): Orientation {
+/**
+ * The pipeline's target for one tenant: `tenants.<id>.target` may name another object and
+ * operation of the same connector (a tenant's Smart Signals as tasks instead of notes).
+ */
+export function targetFor(pipeline: PipelineDocument, tenant?: string): TargetSpec {
+  const override = tenant === undefined ? undefined : pipeline.spec.tenants?.[tenant]?.target;
+  if (!override) return pipeline.spec.target;
+  return { ...pipeline.spec.target, ...(override.object ? { object: override.object } : {}), ...(override.operation ? { operation: override.operation } : {}) };
+}
+
+/** The pipeline's ends, for one tenant when its target differs by tenant (links name the tenant's object). */
+export function orient(pipeline: PipelineDocument, connectors: Map<string, ConnectorDocument>, tenant?: string): Orientation {
   const src = pipeline.spec.source;
-  const tgt = pipeline.spec.target;
+  const tgt = targetFor(pipeline, tenant);
   const srcConnector = connectors.get(src.connector);
   const sourceIsLocal = srcConnector ? isLocal(srcConnector) : src.type === 'table';
   if (sourceIsLocal) {

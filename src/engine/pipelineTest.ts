@@ -13,6 +13,7 @@ import { storeLookups } from './planLookups.js';
 import type { WritePayload } from './planner.js';
 import type { TargetPort } from './ports.js';
 import { isLocal } from './fieldPlan.js';
+import { targetFor } from './orientation.js';
 import { upsertLink } from '../state/links.js';
 
 export interface ExpectedWrite {
@@ -42,8 +43,8 @@ export interface CaseResult {
   problems: string[];
 }
 
-function recordingTarget(pipeline: PipelineDocument, connectors: Map<string, ConnectorDocument>): { target: TargetPort; operation: string } {
-  const t = pipeline.spec.target;
+function recordingTarget(pipeline: PipelineDocument, connectors: Map<string, ConnectorDocument>, tenant: string): { target: TargetPort; operation: string } {
+  const t = targetFor(pipeline, tenant);
   const doc = connectors.get(t.connector) as ConnectorDocument;
   const local = isLocal(doc);
   const ops = local ? {} : (doc.spec.objects?.[t.object ?? '']?.operations ?? {});
@@ -72,7 +73,7 @@ export async function runPipelineTestCase(pipeline: PipelineDocument, connectors
     await store.migrate();
     const tenant = c.tenant ?? 'default';
     const scope = store.forTenant(tenant);
-    const { target, operation } = recordingTarget(pipeline, connectors);
+    const { target, operation } = recordingTarget(pipeline, connectors, tenant);
     const ctx = buildPlanContext(pipeline, tenant, connectors, target, operation, pipelines);
     const keyField = ctx.keyField;
     const records = c.input.map((fields, i) => {

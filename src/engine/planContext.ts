@@ -20,7 +20,7 @@ export function buildPlanContext(
   const plan = planFields(pipeline, tenant, connectors, undefined, pipelines);
   const rules = plan.fields.map((f) => ({ field: f.name, owner: f.spec.owner, ...(f.spec.onConflict ? { onConflict: f.spec.onConflict } : {}) }));
   const updateOperation = spec.target.updateOperation;
-  const orientation = orient(pipeline, connectors);
+  const orientation = orient(pipeline, connectors, tenant);
   // CRM → local table: the field written to the table's key column names the row a record becomes.
   const table = !orientation.sourceIsLocal && spec.target.table ? connectors.get(spec.target.connector)?.spec.tables?.[spec.target.table] : undefined;
   const localKeyField = table ? plan.fields.find((f) => f.to === table.key) : undefined;

@@ -15,7 +15,7 @@ import '../vendors/index.js';
 import { LocalDatabases } from './localDatabases.js';
 import { isLocal } from './fieldPlan.js';
 import { buildPlanContext } from './planContext.js';
-import { orient } from './orientation.js';
+import { orient, targetFor } from './orientation.js';
 import { PipelineRunner, type RunnerProgress } from './pipelineRunner.js';
 import { searchesCandidates } from '../spec/matching.js';
 import { tableSource, tableTarget } from './endpoints/tableEndpoints.js';
@@ -187,8 +187,7 @@ export class Runtime {
     const name = pipeline.metadata.name;
     const docs = this.opts.project.connectors;
     const source = this.buildSource(pipeline, tenant);
-    const override = spec.tenants?.[tenant]?.target;
-    const targetSpec = { ...spec.target, ...(override?.object ? { object: override.object } : {}), ...(override?.operation ? { operation: override.operation } : {}) };
+    const targetSpec = targetFor(pipeline, tenant);
     const targetDoc = this.connector(targetSpec.connector);
     let target: TargetPort;
     let operation: string;
@@ -227,7 +226,7 @@ export class Runtime {
         connector: targetSpec.connector,
         worker,
         target,
-        orientation: orient(pipeline, docs),
+        orientation: orient(pipeline, docs, tenant),
         retry: { attempts: retry.attempts, initialDelayMs: durationMs(retry.initialDelay, 500), maxDelayMs: durationMs(retry.maxDelay, 120_000) },
         deadLetter: spec.target.delivery?.deadLetter ?? true,
         batchSize: batch,

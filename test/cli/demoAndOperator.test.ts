@@ -127,7 +127,7 @@ describe('syncd test', () => {
   it('passes the example pipeline tests', () => {
     const r = syncd(['test']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/\n6 passed, 0 failed\n/);
+    expect(r.out).toMatch(/\n8 passed, 0 failed\n/);
   });
 
   it('reports a wrong expectation with the difference and exits 1', () => {

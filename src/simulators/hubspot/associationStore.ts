@@ -30,6 +30,14 @@ const PAIRS: Record<string, PairTypes> = {
   'contacts->notes': { unlabeled: 201 },
   'notes->deals': { unlabeled: 214 },
   'deals->notes': { unlabeled: 213 },
+  // UNCONFIRMED, not in the fact sheet: task → company 192, → contact 204, → deal 216 as client
+  // libraries list HubSpot's ids; the reverse ids pair with them as notes' do (190 ↔ 189).
+  'tasks->companies': { unlabeled: 192 },
+  'companies->tasks': { unlabeled: 191 },
+  'tasks->contacts': { unlabeled: 204 },
+  'contacts->tasks': { unlabeled: 203 },
+  'tasks->deals': { unlabeled: 216 },
+  'deals->tasks': { unlabeled: 215 },
 };
 
 const INVERSE = new Map<number, number>([
@@ -41,6 +49,9 @@ const INVERSE = new Map<number, number>([
   [190, 189],
   [202, 201],
   [214, 213],
+  [192, 191],
+  [204, 203],
+  [216, 215],
 ]);
 for (const [a, b] of [...INVERSE]) INVERSE.set(b, a);
 

@@ -9,7 +9,7 @@ export interface ObjectType {
   singular: string;
   /** Contacts keep their modification date in `lastmodifieddate`, the others in `hs_lastmodifieddate`. */
   modifiedProperty: string;
-  /** Creation date property (`hs_createdate` for engagements such as notes). */
+  /** Creation date property (`hs_createdate` for engagements such as notes and tasks). */
   createdProperty: string;
   /** Properties returned when a read or search names none (FACTS §1.5 "default returned properties"). */
   defaultProperties: string[];
@@ -53,6 +53,15 @@ export const OBJECT_TYPES: readonly ObjectType[] = [
     createdProperty: 'hs_createdate',
     defaultProperties: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
     queryProperties: ['hs_note_body'],
+  },
+  {
+    name: 'tasks',
+    id: '0-27',
+    singular: 'task',
+    modifiedProperty: 'hs_lastmodifieddate',
+    createdProperty: 'hs_createdate',
+    defaultProperties: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+    queryProperties: ['hs_task_subject', 'hs_task_body'],
   },
 ];
 

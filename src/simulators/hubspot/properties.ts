@@ -131,10 +131,24 @@ const BUILT_IN: Record<string, Spec[]> = {
     { name: 'hs_lastmodifieddate', type: 'datetime', readOnly: true },
     { name: 'hs_object_id', type: 'number', readOnly: true },
   ],
+  // UNCONFIRMED: task properties and their options are not in the fact sheet; these are the
+  // ones HubSpot documents for creating tasks.
+  tasks: [
+    { name: 'hs_task_subject' },
+    { name: 'hs_task_body' },
+    { name: 'hs_timestamp', type: 'datetime' },
+    { name: 'hs_task_status', type: 'enumeration', options: ['NOT_STARTED', 'IN_PROGRESS', 'WAITING', 'COMPLETED', 'DEFERRED'] },
+    { name: 'hs_task_priority', type: 'enumeration', options: ['LOW', 'MEDIUM', 'HIGH'] },
+    { name: 'hs_task_type', type: 'enumeration', options: ['TODO', 'CALL', 'EMAIL'] },
+    { name: 'hubspot_owner_id' },
+    { name: 'hs_createdate', type: 'datetime', readOnly: true },
+    { name: 'hs_lastmodifieddate', type: 'datetime', readOnly: true },
+    { name: 'hs_object_id', type: 'number', readOnly: true },
+  ],
 };
 
 function groupFor(type: ObjectType): string {
-  return type.name === 'notes' ? 'engagement' : `${type.singular}information`;
+  return type.name === 'notes' || type.name === 'tasks' ? 'engagement' : `${type.singular}information`;
 }
 
 function labelOf(name: string): string {

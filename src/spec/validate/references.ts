@@ -148,6 +148,21 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
     }
   }
 
+  /** The object's properties, when the object and its write operation exist; reports what does not. */
+  const checkTargetObject = (tc: ConnectorDocument, object: string, operation: string | undefined, at: Array<string | number>): Set<string> | undefined => {
+    const obj = tc.spec.objects?.[object];
+    if (!obj) {
+      reporter.at(f.parsed, [...at, 'object'], 'ref-unknown-object', `connector \`${tc.metadata.name}\` has no object \`${object}\`${didYouMean(object, Object.keys(tc.spec.objects ?? {}))}`);
+      return undefined;
+    }
+    if (operation !== undefined) {
+      const op = obj.operations[operation];
+      if (!op) reporter.at(f.parsed, [...at, 'operation'], 'ref-unknown-operation', `object \`${object}\` has no operation \`${operation}\`${didYouMean(operation, Object.keys(obj.operations))}`);
+      else if (!WRITE_KINDS.has(op.kind)) reporter.at(f.parsed, [...at, 'operation'], 'ref-operation-kind', `operation \`${operation}\` is a \`${op.kind}\`, which does not write`);
+    }
+    return new Set(Object.keys(obj.properties));
+  };
+
   // Target
   const tgt = spec.target;
   const tPath = ['spec', 'target'];
@@ -169,45 +184,57 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
         const missing = [tgt.object ? undefined : '`object`', tgt.operation ? undefined : '`operation`'].filter(Boolean).join(' and ');
         reporter.at(f.parsed, tPath, 'schema-required', `connector \`${tgt.connector}\` is an HTTP API: the target needs ${missing}`, { key: true });
       }
-      else {
-        const obj = tc.spec.objects?.[tgt.object];
-        if (!obj) reporter.at(f.parsed, [...tPath, 'object'], 'ref-unknown-object', `connector \`${tgt.connector}\` has no object \`${tgt.object}\`${didYouMean(tgt.object, Object.keys(tc.spec.objects ?? {}))}`);
-        else {
-          targetProps = new Set(Object.keys(obj.properties));
-          const op = obj.operations[tgt.operation];
-          if (!op) reporter.at(f.parsed, [...tPath, 'operation'], 'ref-unknown-operation', `object \`${tgt.object}\` has no operation \`${tgt.operation}\`${didYouMean(tgt.operation, Object.keys(obj.operations))}`);
-          else if (!WRITE_KINDS.has(op.kind)) reporter.at(f.parsed, [...tPath, 'operation'], 'ref-operation-kind', `operation \`${tgt.operation}\` is a \`${op.kind}\`, which does not write`);
-          if (tgt.updateOperation !== undefined) {
-            const up = obj.operations[tgt.updateOperation];
-            if (!up) reporter.at(f.parsed, [...tPath, 'updateOperation'], 'ref-unknown-operation', `object \`${tgt.object}\` has no operation \`${tgt.updateOperation}\`${didYouMean(tgt.updateOperation, Object.keys(obj.operations))}`);
-            else if (up.kind !== 'update' && up.kind !== 'batchUpdate') reporter.at(f.parsed, [...tPath, 'updateOperation'], 'ref-operation-kind', `operation \`${tgt.updateOperation}\` is a \`${up.kind}\`; \`updateOperation\` needs an \`update\` or \`batchUpdate\``);
-          }
-        }
+      else targetProps = checkTargetObject(tc, tgt.object, tgt.operation, tPath);
+      if (targetProps && tgt.object && tgt.updateOperation !== undefined) {
+        const obj = tc.spec.objects?.[tgt.object] as ObjectSpec;
+        const up = obj.operations[tgt.updateOperation];
+        if (!up) reporter.at(f.parsed, [...tPath, 'updateOperation'], 'ref-unknown-operation', `object \`${tgt.object}\` has no operation \`${tgt.updateOperation}\`${didYouMean(tgt.updateOperation, Object.keys(obj.operations))}`);
+        else if (up.kind !== 'update' && up.kind !== 'batchUpdate') reporter.at(f.parsed, [...tPath, 'updateOperation'], 'ref-operation-kind', `operation \`${tgt.updateOperation}\` is a \`${up.kind}\`; \`updateOperation\` needs an \`update\` or \`batchUpdate\``);
       }
     }
   }
 
   // Field maps and match rules against the target's properties
-  const checkProp = (prop: string, path: Array<string | number>): void => {
-    if (targetProps && !targetProps.has(prop)) {
-      reporter.at(f.parsed, path, 'ref-unknown-property', `the target has no property \`${prop}\`${didYouMean(prop, targetProps)}`);
+  const checkProp = (props: Set<string> | undefined, prop: string, path: Array<string | number>, whose = 'the target'): void => {
+    if (props && !props.has(prop)) {
+      reporter.at(f.parsed, path, 'ref-unknown-property', `${whose} has no property \`${prop}\`${didYouMean(prop, props)}`);
     }
   };
   const hasTransforms = (spec.transforms ?? []).some((t) => t.type === 'jsonata');
-  const fieldSets: Array<[Array<string | number>, Record<string, { from?: string; expr?: string; to: string; reference?: string }>]> = [[['spec', 'fields'], spec.fields]];
-  for (const [tenant, o] of Object.entries(spec.tenants ?? {})) if (o.fields) fieldSets.push([['spec', 'tenants', tenant, 'fields'], o.fields]);
-  for (const [base, fields] of fieldSets) {
+  type Fields = Record<string, { from?: string; expr?: string; to: string; reference?: string }>;
+  const checkFields = (base: Array<string | number>, fields: Fields, props: Set<string> | undefined, whose?: string): void => {
     for (const [canon, fm] of Object.entries(fields)) {
-      checkProp(fm.to, [...base, canon, 'to']);
+      checkProp(props, fm.to, [...base, canon, 'to'], whose);
       if (fm.reference !== undefined) checkReference(f, catalog, fm.reference, [...base, canon, 'reference'], reporter);
       // Without a reshaping transform the source's own fields are known, so `from` can be checked.
       if (!hasTransforms && sourceFields && fm.from && !fm.expr && !sourceFields.has(fm.from.split('.')[0] as string)) {
         reporter.at(f.parsed, [...base, canon, 'from'], 'ref-unknown-property', `the source has no field \`${fm.from}\`${didYouMean(fm.from, sourceFields)}`);
       }
     }
+  };
+  checkFields(['spec', 'fields'], spec.fields, targetProps);
+  for (const [tenant, o] of Object.entries(spec.tenants ?? {})) {
+    const at = ['spec', 'tenants', tenant];
+    const object = o.target?.object;
+    if (!o.target || !tc || (tc.spec.transport ?? 'http') === 'sql' || (object ?? tgt.object) === undefined) {
+      if (o.fields) checkFields([...at, 'fields'], o.fields, targetProps);
+      continue;
+    }
+    // The tenant writes another object (or through another operation): every field it writes,
+    // its own and those it keeps from `spec.fields`, must be a property of that object.
+    // Without an operation of its own, the tenant writes through the one of \`spec.target\`, by name.
+    const props = checkTargetObject(tc, (object ?? tgt.object) as string, o.target.operation ?? tgt.operation, [...at, 'target']);
+    const own = o.fields ?? {};
+    if (o.fields) checkFields([...at, 'fields'], o.fields, props, `\`${object ?? tgt.object}\` (tenant \`${tenant}\`)`);
+    const kept = Object.fromEntries(Object.entries(spec.fields).filter(([canon]) => !(canon in own)));
+    for (const [canon, fm] of Object.entries(kept)) {
+      if (props && !props.has(fm.to)) {
+        reporter.at(f.parsed, ['spec', 'fields', canon, 'to'], 'ref-unknown-property', `tenant \`${tenant}\` writes \`${object ?? tgt.object}\`, which has no property \`${fm.to}\``, { hint: `override \`${canon}\` under \`tenants.${tenant}.fields\`` });
+      }
+    }
   }
   (spec.match?.rules ?? []).forEach((r, i) => {
-    if ('property' in r) checkProp(r.property, ['spec', 'match', 'rules', i, 'property']);
+    if ('property' in r) checkProp(targetProps, r.property, ['spec', 'match', 'rules', i, 'property']);
   });
 }
 

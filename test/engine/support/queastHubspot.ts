@@ -22,6 +22,7 @@ const CUSTOM_PROPERTIES: Record<string, Array<Record<string, unknown>>> = {
   ],
   contacts: [{ name: 'queast_person_id', type: 'string', fieldType: 'text', hasUniqueValue: true, label: 'Queast person', groupName: 'contactinformation' }],
   notes: [{ name: 'queast_signal_id', type: 'string', fieldType: 'text', hasUniqueValue: true, label: 'Queast signal id', groupName: 'noteinformation' }],
+  tasks: [{ name: 'queast_signal_id', type: 'string', fieldType: 'text', hasUniqueValue: true, label: 'Queast signal id', groupName: 'taskinformation' }],
 };
 
 export interface QueastHubspot {
@@ -29,19 +30,21 @@ export interface QueastHubspot {
   queast: Knex;
   runtime: Runtime;
   scope: Scope;
-  /** The runner of one of the pipelines started. */
-  runnerOf(pipeline: string): PipelineRunner;
+  /** The runner of one of the pipelines started (for one tenant, when several run). */
+  runnerOf(pipeline: string, tenant?: string): PipelineRunner;
   close(): Promise<void>;
 }
 
 /**
- * Starts `pipelines/<name>.yaml` for each pipeline named. `prepare` runs before the runtime starts:
- * it creates the Queast tables and rows, and the records HubSpot already has.
+ * Starts `pipelines/<name>.yaml` for each pipeline named, for the default tenant or those given.
+ * `prepare` runs before the runtime starts: it creates the Queast tables and rows, and the records
+ * HubSpot already has.
  */
 export async function startQueastHubspot(
   name: string,
   pipelines: readonly string[],
   prepare: (h: Pick<QueastHubspot, 'sim' | 'queast'>) => Promise<void>,
+  tenants?: string[],
 ): Promise<QueastHubspot> {
   const urls: BackendUrls = await prepareBackend('sqlite', name);
   const sim = await startHubspotSimulator({ seed: 5 });
@@ -49,15 +52,14 @@ export async function startQueastHubspot(
   const queast = openLocal(urls.local);
   await prepare({ sim, queast });
   const specs = ['connectors/queast.yaml', 'connectors/hubspot.yaml', ...pipelines.map((p) => `pipelines/${p}.yaml`)];
-  const runtime = await Runtime.create({ project: await loadProject(specs), store: urls.store, env: { QUEAST_DATABASE_URL: urls.local, SYNCD_SECRET_KEY: urls.secretKey, ...hubspotEnv(sim) } });
+  const runtime = await Runtime.create({ project: await loadProject(specs), store: urls.store, env: { QUEAST_DATABASE_URL: urls.local, SYNCD_SECRET_KEY: urls.secretKey, ...hubspotEnv(sim) }, ...(tenants ? { tenants } : {}) });
   return {
     sim,
     queast,
     runtime,
     scope: runtime.store.forTenant('default'),
-    runnerOf(pipeline) {
-      const runner = runtime.runner(pipeline);
-      return runner;
+    runnerOf(pipeline, tenant) {
+      return runtime.runner(pipeline, tenant);
     },
     async close() {
       await runtime.close();

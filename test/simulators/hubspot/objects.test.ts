@@ -160,7 +160,7 @@ describe('HubSpot CRM objects v3 over raw HTTP', () => {
 
   it('reports state, resets deterministically, and loads a fixtures dir', async () => {
     const state = await call(sim, 'GET', '/__admin/state', undefined, null);
-    expect(state.body.counts).toEqual({ contacts: { active: 5, archived: 0 }, companies: { active: 3, archived: 0 }, deals: { active: 3, archived: 0 }, notes: { active: 1, archived: 0 } });
+    expect(state.body.counts).toEqual({ contacts: { active: 5, archived: 0 }, companies: { active: 3, archived: 0 }, deals: { active: 3, archived: 0 }, notes: { active: 1, archived: 0 }, tasks: { active: 0, archived: 0 } });
     const first = await call(sim, 'POST', '/crm/v3/objects/companies', { properties: { name: 'A' } });
     await call(sim, 'POST', '/__admin/reset');
     const again = await call(sim, 'POST', '/crm/v3/objects/companies', { properties: { name: 'A' } });

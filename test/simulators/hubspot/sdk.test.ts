@@ -39,6 +39,18 @@ describe('HubSpot simulator with the official @hubspot/api-client', () => {
     expect(err).toMatchObject({ code: 400, body: { category: 'VALIDATION_ERROR' } });
   });
 
+  it('creates a task associated with a company, and refuses a status HubSpot does not have', async () => {
+    const task = await client.crm.objects.tasks.basicApi.create({
+      properties: { hs_task_subject: 'Call about Series B', hs_task_body: 'Funding announced', hs_timestamp: '2026-05-01T08:00:00.000Z', hs_task_status: 'NOT_STARTED' },
+      associations: [{ to: { id: '1001' }, types: [{ associationCategory: 'HUBSPOT_DEFINED' as never, associationTypeId: 192 }] }],
+    });
+    const read = await client.crm.objects.tasks.basicApi.getById(task.id, ['hs_task_subject', 'hs_task_status'], undefined, ['companies']);
+    expect(read.properties).toMatchObject({ hs_task_subject: 'Call about Series B', hs_task_status: 'NOT_STARTED' });
+    expect(read.associations?.companies?.results.map((a) => a.id)).toEqual(['1001']);
+    const err = await client.crm.objects.tasks.basicApi.update(task.id, { properties: { hs_task_status: 'MAYBE' } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 400, body: { category: 'VALIDATION_ERROR' } });
+  });
+
   it('batch creates, reads and upserts deals', async () => {
     const created = await client.crm.deals.batchApi.create({
       inputs: [1, 2, 3].map((n) => ({ properties: { dealname: `Batch ${n}`, amount: String(n * 10) }, associations: [] })),
