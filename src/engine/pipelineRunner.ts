@@ -26,6 +26,7 @@ import { clearReferenceWaits, resolvedReferenceWaits, saveReferenceWaits, summar
 import { acquireLease, releaseLease } from '../state/leases.js';
 import { planPage, type PagePlan, type PlanContext, type PlanLookups } from './planner.js';
 import { storeLookups } from './planLookups.js';
+import { deletedRecordItems } from './deletedRecords.js';
 import { deliverOnce, type DeliveryContext, type SettledSummary } from './delivery.js';
 import { Handoff } from './handoff.js';
 import { emitConflicts, emitPageRead } from './pipelineTelemetry.js';
@@ -176,6 +177,7 @@ export class PipelineRunner {
     for await (const page of o.source.pages(cursor, this.sourceAbort.signal)) {
       if (this.stopping) break;
       const plan = await planPage(o.plan, page.records, this.lookups(), this.sourceAbort.signal);
+      if (page.gone) plan.reconciliation.push(...(await deletedRecordItems(o.plan, page.gone, this.lookups())));
       this.count(plan, await this.commit(plan, { key, value: page.cursor }, page.commit));
       this.wake$.next();
       if (this.stopping) break;

@@ -22,6 +22,7 @@ export function conflictClass(item: Pick<OpenItem, 'kind' | 'payload'>): Conflic
   if (reason === 'both_changed') return 'both_changed';
   if (reason === 'immutable_changed' || reason === 'immutable_bind_mismatch') return 'immutable_field';
   if (stage === 'write') return 'target_refused';
+  if (stage === 'deleted') return 'deleted_record';
   // Two CRM records name one local row (planner.ts `identityConflict`, or delivery's link).
   if (stage === 'identity' || stage === 'link') return 'duplicate_record';
   // The one other conflict the planner opens: a CRM record holds the id of a rejected match.

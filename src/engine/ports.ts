@@ -22,6 +22,8 @@ export interface SourcePage {
   cursor: unknown;
   /** Runs inside the page's commit transaction (a webhook source marks its inbox events done). */
   commit?: (tx: Scope) => Promise<void>;
+  /** Ids of CRM records this page's events named that no longer exist (deleted since). */
+  gone?: string[];
 }
 
 export interface SourcePort {

@@ -201,8 +201,11 @@ export type SourceSpec =
   | { type: 'webhook'; connector: string; object: string; events: string[]; fetch?: string }
   | { type: 'changeEvents'; connector: string; object: string; changes?: ChangeType[]; fetch?: string };
 
-/** Change types a `changeEvents` source can process (each with its GAP_ twin); no pipeline deletes records. */
-export const CHANGE_TYPES = ['CREATE', 'UPDATE', 'UNDELETE'] as const;
+/**
+ * Change types a `changeEvents` source can process (each with its GAP_ twin). No pipeline deletes
+ * records: a DELETE opens a reconciliation item on the local row linked to the deleted record.
+ */
+export const CHANGE_TYPES = ['CREATE', 'UPDATE', 'DELETE', 'UNDELETE'] as const;
 export type ChangeType = (typeof CHANGE_TYPES)[number];
 
 export type TransformSpec = { type: 'jsonata'; name?: string; expression: string } | { type: 'filter'; name?: string; expression: string };

@@ -74,7 +74,7 @@ export type ErrorClass = 'transient' | 'auth' | 'mapping' | 'conflict';
  * conflict; a CRM record holds the external id of a match an operator rejected; a merge
  * overwrote a change one side had made (drift, for an operator to look at).
  */
-export type ConflictClass = 'both_changed' | 'immutable_field' | 'mapping' | 'target_refused' | 'rejected_match' | 'duplicate_record' | 'drift';
+export type ConflictClass = 'both_changed' | 'immutable_field' | 'mapping' | 'target_refused' | 'rejected_match' | 'duplicate_record' | 'deleted_record' | 'drift';
 
 /** Why a webhook request was refused. */
 export type WebhookRejectReason =

@@ -40,7 +40,7 @@ export interface SyncdMetrics {
   readonly syncOperations: Counter<'tenant' | 'pipeline' | 'outcome'>;
   /** Duration of completed or failed sync operations. */
   readonly syncDuration: Histogram<'tenant' | 'pipeline' | 'outcome'>;
-  /** Reconciliation items opened, by class (`ConflictClass`: `both_changed`, `immutable_field`, `mapping`, `target_refused`, `rejected_match`, `duplicate_record`, `drift`). */
+  /** Reconciliation items opened, by class (`ConflictClass`: `both_changed`, `immutable_field`, `mapping`, `target_refused`, `rejected_match`, `duplicate_record`, `deleted_record`, `drift`). */
   readonly conflicts: Counter<'tenant' | 'pipeline' | 'class'>;
   /** Write retries scheduled, by error class. */
   readonly writeRetries: Counter<'tenant' | 'pipeline' | 'connector' | 'class'>;

@@ -12,6 +12,7 @@ describe('conflict classes of reconciliation items', () => {
     [{ kind: 'conflict', payload: { reason: 'crm.accounts 7 holds this record’s ext_id, but an operator rejected it', remoteId: '7' } }, 'rejected_match'],
     [{ kind: 'conflict', payload: { stage: 'identity', remoteId: '131', linkedTo: '130' } }, 'duplicate_record'],
     [{ kind: 'conflict', payload: { stage: 'link', remoteId: '131' } }, 'duplicate_record'],
+    [{ kind: 'conflict', payload: { stage: 'deleted', remoteId: '006A' } }, 'deleted_record'],
     [{ kind: 'drift', payload: { side: 'crm', base: 'a', overwritten: 'b', kept: 'c' } }, 'drift'],
   ] as const)('%j → %s', (item, expected) => {
     expect(conflictClass(item)).toBe(expected);

@@ -226,6 +226,25 @@ describe.each(backends)('Salesforce change events → Quotey (%s store)', (backe
     await stop(rt);
   });
 
+  it('opens one reconciliation item on the quote whose opportunity is deleted, and writes nothing to the quote', async () => {
+    await quotey('quotes').insert({ id: 'Q-11', version: 1, title: 'Short-lived', state: 'sent', total: 10, currency: 'EUR', updated_at: '2026-03-01T10:00:00.000Z' });
+    const before = notices.length;
+    const rt = await start();
+    await connected(before);
+    const id = (await admin<{ Id: string }>('POST', 'records/Opportunity', { Name: 'Short-lived', StageName: 'Prospecting', CloseDate: '2026-07-31', Quotey_Quote_Id__c: 'Q-11' })).Id;
+    await stageIs('Q-11', 'Prospecting');
+    await admin('DELETE', `records/Opportunity/${id}`);
+    const items = () => listReconciliationItems(rt.store.forTenant('default'), { recordKey: 'Q-11' });
+    await waitFor('the deleted-record item', async () => (await items()).length > 0, 10_000);
+    expect(await items()).toEqual([
+      expect.objectContaining({ kind: 'conflict', pipeline: PIPELINE, recordKey: 'Q-11', payload: expect.objectContaining({ stage: 'deleted', remoteId: id, message: expect.stringContaining('no longer exists in salesforce') }) }),
+    ]);
+    await waitFor('the inbox to be processed', async () => (await inboxRows(rt)).every((r) => r.status === 'done'), 5_000);
+    expect((await inboxRows(rt)).filter((r) => r.event_type === 'Opportunity.DELETE')).toHaveLength(1);
+    expect(await quote('Q-11')).toMatchObject({ crm_ref: id, deal_stage: 'Prospecting', close_date: '2026-07-31' });
+    await stop(rt);
+  });
+
   it('names no secret in what it reports', () => {
     const text = JSON.stringify(notices);
     for (const secret of [sim.config.clientSecret, sim.config.refreshToken]) expect(text).not.toContain(secret);

@@ -2,7 +2,7 @@
  * How the webhook and change-event source reads the records its events name: a page's records in
  * `batchRead` calls of `maxBatch` ids where that costs no more than a `get` each, by `get`
  * otherwise or when the pipeline's `fetch` names one; a record deleted since its event is left
- * out while its event is still done; a failed read leaves the page's events to be read again.
+ * out and named as gone, while its event is still done; a failed read leaves the page's events to be read again.
  */
 import { createConnectorClient } from '../../src/connectors/index.js';
 import { webhookSource } from '../../src/engine/endpoints/webhookSource.js';
@@ -98,11 +98,14 @@ describe('webhook source reads', () => {
     expect(t.server.requests.every((r) => r.path.startsWith('/api/deals/'))).toBe(true);
   });
 
-  it('leaves out a record deleted since its event, and still marks the event done', async () => {
+  it('leaves out a record deleted since its event and names it as gone, and still marks the event done', async () => {
     const ids = await deliver(12);
-    const records = (await drain()).flatMap((p) => p.records);
+    const pages = await drain();
+    const records = pages.flatMap((p) => p.records);
     expect(records.map((r) => r.key)).not.toContain('deal-7');
     expect(records).toHaveLength(11);
+    // The page names it, for the runner to report on the local row linked to it.
+    expect(pages.flatMap((p) => p.gone ?? [])).toEqual(['deal-7']);
     for (const id of ids) expect((await getEvent(store.forTenant(), id))?.status).toBe('done');
   });
 

@@ -38,13 +38,15 @@ export function webhookSource(opts: WebhookSourceOptions): SourcePort {
         const ids = [...new Set(events.map((e) => (e.payload as { objectId?: string | null }).objectId).filter((id): id is string => !!id))];
         const read = await readByIds(opts.client, opts.object, opts.spec, opts.reads, ids, { signal });
         const records: SourceRecord[] = [];
+        const gone: string[] = [];
         for (const id of ids) {
-          // A record deleted since its event is not read: there is nothing left to sync of it.
+          // A record deleted since its event (or by it) cannot be read: the page says so.
           const r = read.get(id);
           if (r) records.push({ key: r.id, remoteId: r.id, fields: { ...r.fields, id: r.id }, ...(r.updatedAt ? { updatedAt: r.updatedAt } : {}) });
+          else gone.push(id);
         }
         const done = events.map((e) => e.id);
-        yield { records, cursor: null, commit: async (tx) => void (await completeEvents(tx, done)) };
+        yield { records, cursor: null, commit: async (tx) => void (await completeEvents(tx, done)), ...(gone.length ? { gone } : {}) };
       }
     },
   };

@@ -15,7 +15,7 @@ export const changeEventsSource = registerComponent({
       items: { enum: [...CHANGE_TYPES] },
       minItems: 1,
       uniqueItems: true,
-      description: 'Change types to process (a GAP_ event counts as its type). Default: CREATE, UPDATE, UNDELETE.',
+      description: 'Change types to process (a GAP_ event counts as its type). A DELETE writes nothing: a deleted record linked to a local row opens a reconciliation item on that row. Default: all four.',
       examples: [['CREATE', 'UPDATE']],
     },
     fetch: text("Operation that reads the changed records (a `get`, or a `batchRead` taking many ids a call). Default: the object's `batchRead` where its calls cost no more than a `get` per record, else its `get`.", { examples: ['get'] }),
