@@ -1,6 +1,7 @@
 /**
  * CRM records that events name but that are gone when read (deleted since, or the event was a
- * delete): nothing is written for them, and a record that is linked to a local row opens a
+ * delete; a vendor answers the same for a record its user may no longer see): nothing is written
+ * for them, and a record that is linked to a local row opens a
  * reconciliation item on that row, so an operator learns that the deal a quote is bound to no
  * longer exists instead of the binding pointing nowhere unnoticed. The link stays as it was: whether
  * to restore the CRM record, bind the row to another one or let it go is the operator's decision.
@@ -23,7 +24,7 @@ export async function deletedRecordItems(ctx: PlanContext, remoteIds: readonly s
       linkId: link.id,
       payload: {
         stage: 'deleted',
-        message: `${remote.connector} ${remote.object} ${id}, linked to ${localObject} ${link.local.key}, no longer exists in ${remote.connector}`,
+        message: `${remote.connector} ${remote.object} ${id}, linked to ${localObject} ${link.local.key}, no longer exists in ${remote.connector} (deleted, or no longer visible to syncd's user there)`,
         remoteId: id,
         action: `restore it in ${remote.connector} (its next change is synced again), or resolve this item once ${localObject} ${link.local.key} is bound to another record or retired`,
       },

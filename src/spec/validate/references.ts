@@ -221,8 +221,8 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
       continue;
     }
     // The tenant writes another object (or through another operation): every field it writes,
-    // its own and those it keeps from `spec.fields`, must be a property of that object.
-    // Without an operation of its own, the tenant writes through the one of \`spec.target\`, by name.
+    // its own and those it keeps from `spec.fields`, must be a property of that object. Without an
+    // operation of its own, the tenant writes through the one `spec.target` names.
     const props = checkTargetObject(tc, (object ?? tgt.object) as string, o.target.operation ?? tgt.operation, [...at, 'target']);
     const own = o.fields ?? {};
     if (o.fields) checkFields([...at, 'fields'], o.fields, props, `\`${object ?? tgt.object}\` (tenant \`${tenant}\`)`);
