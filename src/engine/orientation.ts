@@ -18,12 +18,17 @@ export interface Orientation {
 
 /**
  * The pipeline's target for one tenant: `tenants.<id>.target` may name another object and
- * operation of the same connector (a tenant's Smart Signals as tasks instead of notes).
+ * operations of the same connector (a tenant's Smart Signals as tasks instead of notes).
  */
 export function targetFor(pipeline: PipelineDocument, tenant?: string): TargetSpec {
   const override = tenant === undefined ? undefined : pipeline.spec.tenants?.[tenant]?.target;
   if (!override) return pipeline.spec.target;
-  return { ...pipeline.spec.target, ...(override.object ? { object: override.object } : {}), ...(override.operation ? { operation: override.operation } : {}) };
+  return {
+    ...pipeline.spec.target,
+    ...(override.object ? { object: override.object } : {}),
+    ...(override.operation ? { operation: override.operation } : {}),
+    ...(override.updateOperation ? { updateOperation: override.updateOperation } : {}),
+  };
 }
 
 /** The pipeline's ends, for one tenant when its target differs by tenant (links name the tenant's object). */

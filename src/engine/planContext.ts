@@ -3,7 +3,7 @@ import type { ConnectorDocument, PipelineDocument } from '../spec/types.js';
 import { compileTransforms } from '../transforms/steps.js';
 import { compileExpression } from '../transforms/expression.js';
 import { planFields } from './fieldPlan.js';
-import { orient } from './orientation.js';
+import { orient, targetFor } from './orientation.js';
 import type { PlanContext } from './planner.js';
 import type { TargetPort } from './ports.js';
 
@@ -19,7 +19,7 @@ export function buildPlanContext(
   const spec = pipeline.spec;
   const plan = planFields(pipeline, tenant, connectors, undefined, pipelines);
   const rules = plan.fields.map((f) => ({ field: f.name, owner: f.spec.owner, ...(f.spec.onConflict ? { onConflict: f.spec.onConflict } : {}) }));
-  const updateOperation = spec.target.updateOperation;
+  const updateOperation = targetFor(pipeline, tenant).updateOperation;
   const orientation = orient(pipeline, connectors, tenant);
   // CRM → local table: the field written to the table's key column names the row a record becomes.
   const table = !orientation.sourceIsLocal && spec.target.table ? connectors.get(spec.target.connector)?.spec.tables?.[spec.target.table] : undefined;

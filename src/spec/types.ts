@@ -248,7 +248,7 @@ export interface TargetSpec {
 export interface TenantOverrideSpec {
   disabled?: boolean;
   fields?: Record<string, FieldMapSpec>;
-  target?: { object?: string; operation?: string };
+  target?: { object?: string; operation?: string; updateOperation?: string };
 }
 
 export interface PipelineSpec {

@@ -84,6 +84,7 @@ const CASES: Case[] = [
   { file: 'ref-unknown-object-target.yaml', code: 'ref-unknown-object', line: 16, col: 13, path: 'spec.target.object', message: 'did you mean `accounts`?', at: 'acounts' },
   { file: 'ref-unknown-object-tenant-target.yaml', code: 'ref-unknown-object', line: 20, col: 25, path: 'spec.tenants.acme.target.object', message: 'did you mean `leads`?', at: 'leeds' },
   { file: 'ref-unknown-property-tenant-target.yaml', code: 'ref-unknown-property', line: 14, col: 41, path: 'spec.fields["account.domain"].to', message: 'tenant `acme` writes `leads`, which has no property `domain`', at: 'domain' },
+  { file: 'ref-unknown-operation-tenant-update.yaml', code: 'ref-unknown-operation', line: 20, col: 34, path: 'spec.tenants.acme.target.updateOperation', message: 'has no operation `patch`', at: 'patch' },
   { file: 'ref-unknown-operation-target.yaml', code: 'ref-unknown-operation', line: 17, col: 16, path: 'spec.target.operation', message: 'no operation `upsert`', at: 'upsert' },
   { file: 'ref-unknown-operation-poll-source.yaml', code: 'ref-unknown-operation', line: 10, col: 16, path: 'spec.source.operation', message: 'did you mean `search`?', at: 'serch' },
   { file: 'ref-unknown-operation-update-operation.yaml', code: 'ref-unknown-operation', line: 18, col: 22, path: 'spec.target.updateOperation', message: 'no operation `patch`', at: 'patch' },

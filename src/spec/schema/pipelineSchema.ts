@@ -67,7 +67,15 @@ const overrides = strictObject(
   {
     disabled: bool('Skip this pipeline for the tenant.', false),
     fields: mapOf(fieldMap, 'Fields replaced or added for this tenant.', CANONICAL_FIELD_PATTERN),
-    target: strictObject({ object: text('Object for this tenant.'), operation: text('Operation for this tenant.') }, [], 'Target changes for this tenant (a Smart Signal as a task instead of a note).'),
+    target: strictObject(
+      {
+        object: text('Object of the same connector for this tenant.'),
+        operation: text('Operation that writes it. Default: the one `spec.target` names.'),
+        updateOperation: text('Operation for records already linked, when it differs. Default: the one `spec.target` names.'),
+      },
+      [],
+      'Target changes for this tenant (a Smart Signal as a task instead of a note).',
+    ),
   },
   [],
   'Per-tenant overrides of the defaults above.',

@@ -3,7 +3,7 @@ import type { ConnectorDocument, ObjectSpec, OperationKind, PipelineDocument, We
 import { didYouMean } from '../suggest.js';
 import { VENDOR_HOOK_MODULES } from '../../vendors/catalog.js';
 import type { LoadedFile, Reporter } from './context.js';
-import { orient } from '../../engine/orientation.js';
+import { orient, targetFor } from '../../engine/orientation.js';
 
 export const READ_KINDS: ReadonlySet<OperationKind> = new Set(['list', 'search']);
 export const WRITE_KINDS: ReadonlySet<OperationKind> = new Set(['create', 'update', 'upsert', 'delete', 'batchCreate', 'batchUpdate', 'batchUpsert', 'execute']);
@@ -148,17 +148,23 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
     }
   }
 
-  /** The object's properties, when the object and its write operation exist; reports what does not. */
-  const checkTargetObject = (tc: ConnectorDocument, object: string, operation: string | undefined, at: Array<string | number>): Set<string> | undefined => {
+  /** The object's properties, when the object exists; reports it, or its operations, missing or of the wrong kind. */
+  const checkTargetObject = (tc: ConnectorDocument, object: string, ops: { operation?: string; updateOperation?: string }, at: Array<string | number>): Set<string> | undefined => {
     const obj = tc.spec.objects?.[object];
     if (!obj) {
       reporter.at(f.parsed, [...at, 'object'], 'ref-unknown-object', `connector \`${tc.metadata.name}\` has no object \`${object}\`${didYouMean(object, Object.keys(tc.spec.objects ?? {}))}`);
       return undefined;
     }
+    const { operation, updateOperation } = ops;
     if (operation !== undefined) {
       const op = obj.operations[operation];
       if (!op) reporter.at(f.parsed, [...at, 'operation'], 'ref-unknown-operation', `object \`${object}\` has no operation \`${operation}\`${didYouMean(operation, Object.keys(obj.operations))}`);
       else if (!WRITE_KINDS.has(op.kind)) reporter.at(f.parsed, [...at, 'operation'], 'ref-operation-kind', `operation \`${operation}\` is a \`${op.kind}\`, which does not write`);
+    }
+    if (updateOperation !== undefined) {
+      const up = obj.operations[updateOperation];
+      if (!up) reporter.at(f.parsed, [...at, 'updateOperation'], 'ref-unknown-operation', `object \`${object}\` has no operation \`${updateOperation}\`${didYouMean(updateOperation, Object.keys(obj.operations))}`);
+      else if (up.kind !== 'update' && up.kind !== 'batchUpdate') reporter.at(f.parsed, [...at, 'updateOperation'], 'ref-operation-kind', `operation \`${updateOperation}\` is a \`${up.kind}\`; \`updateOperation\` needs an \`update\` or \`batchUpdate\``);
     }
     return new Set(Object.keys(obj.properties));
   };
@@ -184,13 +190,7 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
         const missing = [tgt.object ? undefined : '`object`', tgt.operation ? undefined : '`operation`'].filter(Boolean).join(' and ');
         reporter.at(f.parsed, tPath, 'schema-required', `connector \`${tgt.connector}\` is an HTTP API: the target needs ${missing}`, { key: true });
       }
-      else targetProps = checkTargetObject(tc, tgt.object, tgt.operation, tPath);
-      if (targetProps && tgt.object && tgt.updateOperation !== undefined) {
-        const obj = tc.spec.objects?.[tgt.object] as ObjectSpec;
-        const up = obj.operations[tgt.updateOperation];
-        if (!up) reporter.at(f.parsed, [...tPath, 'updateOperation'], 'ref-unknown-operation', `object \`${tgt.object}\` has no operation \`${tgt.updateOperation}\`${didYouMean(tgt.updateOperation, Object.keys(obj.operations))}`);
-        else if (up.kind !== 'update' && up.kind !== 'batchUpdate') reporter.at(f.parsed, [...tPath, 'updateOperation'], 'ref-operation-kind', `operation \`${tgt.updateOperation}\` is a \`${up.kind}\`; \`updateOperation\` needs an \`update\` or \`batchUpdate\``);
-      }
+      else targetProps = checkTargetObject(tc, tgt.object, { operation: tgt.operation, ...(tgt.updateOperation !== undefined ? { updateOperation: tgt.updateOperation } : {}) }, tPath);
     }
   }
 
@@ -223,7 +223,8 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
     // The tenant writes another object (or through another operation): every field it writes,
     // its own and those it keeps from `spec.fields`, must be a property of that object. Without an
     // operation of its own, the tenant writes through the one `spec.target` names.
-    const props = checkTargetObject(tc, (object ?? tgt.object) as string, o.target.operation ?? tgt.operation, [...at, 'target']);
+    const t = targetFor(f.doc, tenant);
+    const props = checkTargetObject(tc, t.object as string, { ...(t.operation !== undefined ? { operation: t.operation } : {}), ...(t.updateOperation !== undefined ? { updateOperation: t.updateOperation } : {}) }, [...at, 'target']);
     const own = o.fields ?? {};
     if (o.fields) checkFields([...at, 'fields'], o.fields, props, `\`${object ?? tgt.object}\` (tenant \`${tenant}\`)`);
     const kept = Object.fromEntries(Object.entries(spec.fields).filter(([canon]) => !(canon in own)));
