@@ -6,7 +6,7 @@ export const changeEventsSource = registerComponent({
   kind: 'source',
   type: 'changeEvents',
   summary:
-    "Record changes the connector streams (`changeEvents`, e.g. Salesforce Change Data Capture). Each event is stored in the inbox together with the position to resume from; the record is then read through the object's `get`, so a gap event (values left out) is handled like any other.",
+    "Record changes the connector streams (`changeEvents`, e.g. Salesforce Change Data Capture). Each event is stored in the inbox together with the position to resume from; the records are then read whole (a page at a time through the object's `batchRead`, or its `get`), so a gap event (values left out) is handled like any other.",
   properties: {
     connector: name('Connector whose change stream is read.'),
     object: text('Object whose changes are read; it must declare `changeTopic`.', { examples: ['Opportunity'] }),
