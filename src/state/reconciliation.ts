@@ -105,6 +105,12 @@ export async function listReconciliationItems(scope: Scope, filter: Reconciliati
   return rows.map((r: Record<string, unknown>) => fromRow(scope, r));
 }
 
+/** Open items per pipeline, for `syncd status`. */
+export async function openItemsByPipeline(scope: Scope): Promise<Map<string, number>> {
+  const rows = (await scope.db(tables.reconciliation).where({ tenant: scope.tenant, status: 'open' }).groupBy('pipeline').select('pipeline').count({ n: '*' })) as Array<{ pipeline: string; n: number | string }>;
+  return new Map(rows.map((r) => [r.pipeline, Number(r.n)]));
+}
+
 export async function getReconciliationItem(scope: Scope, id: number): Promise<ReconciliationItem | undefined> {
   const row = await scope.db(tables.reconciliation).where({ tenant: scope.tenant, id }).first();
   return row ? fromRow(scope, row) : undefined;

@@ -242,6 +242,11 @@ describe.each(backends)('Salesforce change events → Quotey (%s store)', (backe
     await waitFor('the inbox to be processed', async () => (await inboxRows(rt)).every((r) => r.status === 'done'), 5_000);
     expect((await inboxRows(rt)).filter((r) => r.event_type === 'Opportunity.DELETE')).toHaveLength(1);
     expect(await quote('Q-11')).toMatchObject({ crm_ref: id, deal_stage: 'Prospecting', close_date: '2026-07-31' });
+    // `syncd status` counts it among the pipeline's open items.
+    let out = '';
+    expect(await runStatus({ store: urls.store, tenant: 'default', json: true }, { out: (t) => void (out += t), err: () => undefined })).toBe(0);
+    const rows = (JSON.parse(out) as { pipelines: Array<{ pipeline: string; openItems: number }> }).pipelines;
+    expect(rows.find((p) => p.pipeline === PIPELINE)?.openItems).toBe(1);
     await stop(rt);
   });
 

@@ -11,7 +11,7 @@ import { queueDepth } from '../../state/outbox/queries.js';
 import type { OutboxStatus } from '../../state/outbox/rows.js';
 import { discardDeadLetters, listDeadLetters, replayDeadLetters } from '../../state/deadLetters.js';
 import { approveCandidate, listCandidates, recordsAwaitingReview, rejectCandidate, type CandidateStatus } from '../../state/reviewQueue.js';
-import { listReconciliationItems, resolveReconciliationItem, type ReconciliationKind } from '../../state/reconciliation.js';
+import { listReconciliationItems, openItemsByPipeline, resolveReconciliationItem, type ReconciliationKind } from '../../state/reconciliation.js';
 import { listConnections, markReconnected } from '../../state/connections.js';
 import { queryAudit, type AuditEntry } from '../../state/audit.js';
 import { StoreError } from '../../state/errors.js';
@@ -54,19 +54,20 @@ export async function runStatus(args: StoreArgs & { pipeline?: string }, io: Com
     const failing = await listSourceFailures(scope, args.pipeline ? { pipeline: args.pipeline } : {});
     // A source failing since its first poll has no cursor yet; it is listed all the same.
     const pipelines = [...new Set([...cursors.map((c) => c.pipeline), ...failing.map((f) => f.pipeline)])].sort();
-    const rows: Array<{ pipeline: string; cursor: unknown; cursorUpdatedAt: number | null; oldestOpenCreatedAt: number | null; awaitingReview: number } & Record<OutboxStatus, number>> = [];
+    const rows: Array<{ pipeline: string; cursor: unknown; cursorUpdatedAt: number | null; oldestOpenCreatedAt: number | null; awaitingReview: number; openItems: number } & Record<OutboxStatus, number>> = [];
+    const openItems = await openItemsByPipeline(scope);
     for (const p of pipelines) {
       const d = await queueDepth(scope, { pipeline: p });
       const cursor = cursors.find((c) => c.pipeline === p);
-      rows.push({ pipeline: p, cursor: cursor?.value ?? null, cursorUpdatedAt: cursor?.updatedAt ?? null, ...d.byStatus, oldestOpenCreatedAt: d.oldestOpenCreatedAt, awaitingReview: await recordsAwaitingReview(scope, p) });
+      rows.push({ pipeline: p, cursor: cursor?.value ?? null, cursorUpdatedAt: cursor?.updatedAt ?? null, ...d.byStatus, oldestOpenCreatedAt: d.oldestOpenCreatedAt, awaitingReview: await recordsAwaitingReview(scope, p), openItems: openItems.get(p) ?? 0 });
     }
     const connections = await listConnections(scope);
     const waits = await summarizeReferenceWaits(scope, args.pipeline ? { pipeline: args.pipeline } : {});
     print(io, args, { pipelines: rows, changeStreams: streams, sourceFailures: failing, referenceWaits: waits, connections }, () => {
       const now = Date.now();
       let out = formatTable(
-        ['pipeline', 'cursor', 'polled', 'pending', 'in flight', 'waiting auth', 'failed', 'dead', 'done', 'superseded', 'oldest open', 'match review'],
-        rows.map((r) => [r.pipeline, JSON.stringify(r.cursor), when(r.cursorUpdatedAt), r.pending, r.in_flight, r.waiting_auth, r.failed, r.dead, r.done, r.superseded, r.oldestOpenCreatedAt ? `${Math.round((now - r.oldestOpenCreatedAt) / 1000)}s ago` : '-', r.awaitingReview]),
+        ['pipeline', 'cursor', 'polled', 'pending', 'in flight', 'waiting auth', 'failed', 'dead', 'done', 'superseded', 'oldest open', 'match review', 'open items'],
+        rows.map((r) => [r.pipeline, JSON.stringify(r.cursor), when(r.cursorUpdatedAt), r.pending, r.in_flight, r.waiting_auth, r.failed, r.dead, r.done, r.superseded, r.oldestOpenCreatedAt ? `${Math.round((now - r.oldestOpenCreatedAt) / 1000)}s ago` : '-', r.awaitingReview, r.openItems]),
       );
       // The error is what an operator acts on: printed whole, not cut to a table column.
       for (const f of failing) out += `\nsource of ${f.pipeline} (${f.source}) failing since ${when(f.firstFailedAt)}, ${f.failures} poll(s) in a row; last error:\n  ${f.error}\n`;
