@@ -3,7 +3,7 @@
  * held by one worker under a lease. Each batch of events becomes inbox rows (one per record id),
  * committed in one transaction with the replay id to resume after, so a crash neither loses an
  * event nor stores one twice (the inbox dedupes by event id). The pipeline then reads the inbox
- * like a webhook source: each record through the object's `get`.
+ * like a webhook source, reading the records a page of events names (`endpoints/recordReads.ts`).
  */
 import type { ConnectorClient } from '../connectors/client.js';
 import type { ChangeEventsSpec } from '../spec/types.js';

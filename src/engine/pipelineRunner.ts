@@ -176,8 +176,9 @@ export class PipelineRunner {
     const cursor = (await getCursor(this.scope, key))?.value;
     for await (const page of o.source.pages(cursor, this.sourceAbort.signal)) {
       if (this.stopping) break;
-      const plan = await planPage(o.plan, page.records, this.lookups(), this.sourceAbort.signal);
-      if (page.gone) plan.reconciliation.push(...(await deletedRecordItems(o.plan, page.gone, this.lookups())));
+      const lookups = this.lookups();
+      const plan = await planPage(o.plan, page.records, lookups, this.sourceAbort.signal);
+      if (page.gone) plan.reconciliation.push(...(await deletedRecordItems(o.plan, page.gone, lookups)));
       this.count(plan, await this.commit(plan, { key, value: page.cursor }, page.commit));
       this.wake$.next();
       if (this.stopping) break;

@@ -1,10 +1,12 @@
 /**
- * The `webhook` source: events waiting in the store's inbox for one connection. Events only carry
- * ids (HubSpot) or a vendor-shaped snapshot (Pipedrive), so each record is read through the
- * connector, which normalises it: a page's records in a few `batchRead` calls where the object
- * has one and that costs no more than a `get` each (`readByIds`). The events are marked done in the same transaction that
- * queues their writes, so a crash in between processes them again and the outbox dedupes. Only
- * the pipeline's own event types are claimed: another pipeline may read the connection's others.
+ * The `webhook` source, which also reads change events: events waiting in the store's inbox for
+ * one connection. Events only carry ids (HubSpot, change events) or a vendor-shaped snapshot
+ * (Pipedrive), so each record is read through the connector, which normalises it: a page's
+ * records in a few `batchRead` calls where the object has one and that costs no more than a `get`
+ * each (`readByIds`). Records that cannot be read any more are named as `gone`. The events are
+ * marked done in the same transaction that queues their writes, so a crash in between processes
+ * them again and the outbox dedupes. Only the pipeline's own event types are claimed: another
+ * pipeline may read the connection's others.
  */
 import type { ConnectorClient } from '../../connectors/client.js';
 import type { ObjectSpec } from '../../spec/types.js';

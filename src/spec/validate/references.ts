@@ -190,7 +190,7 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
         const missing = [tgt.object ? undefined : '`object`', tgt.operation ? undefined : '`operation`'].filter(Boolean).join(' and ');
         reporter.at(f.parsed, tPath, 'schema-required', `connector \`${tgt.connector}\` is an HTTP API: the target needs ${missing}`, { key: true });
       }
-      else targetProps = checkTargetObject(tc, tgt.object, { operation: tgt.operation, ...(tgt.updateOperation !== undefined ? { updateOperation: tgt.updateOperation } : {}) }, tPath);
+      else targetProps = checkTargetObject(tc, tgt.object, tgt, tPath);
     }
   }
 
@@ -215,23 +215,20 @@ export function checkPipeline(f: LoadedFile<PipelineDocument>, catalog: Catalog,
   checkFields(['spec', 'fields'], spec.fields, targetProps);
   for (const [tenant, o] of Object.entries(spec.tenants ?? {})) {
     const at = ['spec', 'tenants', tenant];
-    const object = o.target?.object;
-    if (!o.target || !tc || (tc.spec.transport ?? 'http') === 'sql' || (object ?? tgt.object) === undefined) {
+    const t = targetFor(f.doc, tenant);
+    if (!o.target || !tc || (tc.spec.transport ?? 'http') === 'sql' || t.object === undefined) {
       if (o.fields) checkFields([...at, 'fields'], o.fields, targetProps);
       continue;
     }
-    // The tenant writes another object (or through another operation): every field it writes,
-    // its own and those it keeps from `spec.fields`, must be a property of that object. Without an
-    // operation of its own, the tenant writes through the one `spec.target` names.
-    const t = targetFor(f.doc, tenant);
-    const props = checkTargetObject(tc, t.object as string, { ...(t.operation !== undefined ? { operation: t.operation } : {}), ...(t.updateOperation !== undefined ? { updateOperation: t.updateOperation } : {}) }, [...at, 'target']);
+    // The tenant writes another object (or through other operations): every field it writes, its
+    // own and those it keeps from `spec.fields`, must be a property of that object. An operation
+    // the tenant does not name is the one `spec.target` names.
+    const props = checkTargetObject(tc, t.object, t, [...at, 'target']);
     const own = o.fields ?? {};
-    if (o.fields) checkFields([...at, 'fields'], o.fields, props, `\`${object ?? tgt.object}\` (tenant \`${tenant}\`)`);
-    const kept = Object.fromEntries(Object.entries(spec.fields).filter(([canon]) => !(canon in own)));
-    for (const [canon, fm] of Object.entries(kept)) {
-      if (props && !props.has(fm.to)) {
-        reporter.at(f.parsed, ['spec', 'fields', canon, 'to'], 'ref-unknown-property', `tenant \`${tenant}\` writes \`${object ?? tgt.object}\`, which has no property \`${fm.to}\``, { hint: `override \`${canon}\` under \`tenants.${tenant}.fields\`` });
-      }
+    if (o.fields) checkFields([...at, 'fields'], o.fields, props, `\`${t.object}\` (tenant \`${tenant}\`)`);
+    for (const [canon, fm] of Object.entries(spec.fields)) {
+      if (canon in own || !props || props.has(fm.to)) continue;
+      reporter.at(f.parsed, ['spec', 'fields', canon, 'to'], 'ref-unknown-property', `tenant \`${tenant}\` writes \`${t.object}\`, which has no property \`${fm.to}\``, { hint: `override \`${canon}\` under \`tenants.${tenant}.fields\`` });
     }
   }
   (spec.match?.rules ?? []).forEach((r, i) => {
